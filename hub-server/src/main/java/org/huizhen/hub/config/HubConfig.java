@@ -1,0 +1,139 @@
+package org.huizhen.hub.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The hub's typed configuration: one immutable tree of records, read by {@link ConfigLoader}
+ * from the bundled defaults, an optional YAML file and {@code HUIZHEN_*} environment
+ * variables, then checked by {@link #validate()}. Keys are the kebab-case names below.
+ *
+ * <p>Immutable; safe to share between threads.
+ */
+public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<Institution> institutions) {
+
+    /** {@code hub.*}: where data lives and how this node is named. */
+    public record Hub(@JsonProperty("data-dir") Path dataDir, @JsonProperty("node-name") String nodeName) {
+    }
+
+    /** {@code dicom.*}: the DIMSE listener. */
+    public record Dicom(@JsonProperty("ae-title") String aeTitle, String bind, int port,
+                        @JsonProperty("max-pdu-length") int maxPduLength,
+                        @JsonProperty("accept-any-ae") boolean acceptAnyAe,
+                        @JsonProperty("strict-called-ae") boolean strictCalledAe,
+                        @JsonProperty("artim-timeout-seconds") int artimTimeoutSeconds,
+                        Tls tls) {
+    }
+
+    /** {@code dicom.tls.*}: DICOM over TLS, PS3.15 Annex B. Paths are PEM files. */
+    public record Tls(boolean enabled, int port, String certificate,
+                      @JsonProperty("private-key") String privateKey,
+                      @JsonProperty("trusted-certificates") String trustedCertificates,
+                      @JsonProperty("require-client-auth") boolean requireClientAuth) {
+    }
+
+    /** {@code http.*}: the HTTP listener (health now; DICOMweb, REST and UI later). */
+    public record Http(String bind, int port) {
+    }
+
+    /** {@code storage.*}. */
+    public record Storage(boolean fsync, Index index) {
+    }
+
+    /** {@code storage.index.*}: H2 embedded under the data directory, or PostgreSQL. */
+    public record Index(String kind, String url, String user, String password, String schema) {
+        public boolean isPostgres() {
+            return "postgres".equals(kind);
+        }
+    }
+
+    /** One consortium member. {@code role} is {@code lead-hospital} or {@code clinic}. */
+    public record Institution(String id, String name, String role, List<AeEntry> aes) {
+        public List<AeEntry> aes() {
+            return aes == null ? List.of() : aes;
+        }
+    }
+
+    /** A calling AE title an institution's device uses, optionally bound to one host. */
+    public record AeEntry(@JsonProperty("ae-title") String aeTitle, String host) {
+        public Optional<String> hostOpt() {
+            return host == null || host.isBlank() ? Optional.empty() : Optional.of(host.trim());
+        }
+    }
+
+    public List<Institution> institutions() {
+        return institutions == null ? List.of() : institutions;
+    }
+
+    /**
+     * Checks every value a user can get wrong and throws naming the key.
+     *
+     * @throws ConfigException with the first problem found
+     */
+    public HubConfig validate() {
+        require(hub != null && hub.dataDir() != null && !hub.dataDir().toString().isBlank(), "hub.data-dir", "must be a directory path");
+        checkAeTitle("dicom.ae-title", dicom.aeTitle());
+        checkPort("dicom.port", dicom.port());
+        checkPort("http.port", http.port());
+        require(dicom.maxPduLength() >= 4096 && dicom.maxPduLength() <= 16 * 1024 * 1024, "dicom.max-pdu-length",
+                "must be between 4096 and 16777216 bytes, got " + dicom.maxPduLength());
+        require(dicom.artimTimeoutSeconds() > 0 && dicom.artimTimeoutSeconds() <= 3600, "dicom.artim-timeout-seconds",
+                "must be 1..3600, got " + dicom.artimTimeoutSeconds());
+        if (dicom.tls() != null && dicom.tls().enabled()) {
+            checkPort("dicom.tls.port", dicom.tls().port());
+            require(!blank(dicom.tls().certificate()), "dicom.tls.certificate", "is required when dicom.tls.enabled is true");
+            require(!blank(dicom.tls().privateKey()), "dicom.tls.private-key", "is required when dicom.tls.enabled is true");
+            require(!dicom.tls().requireClientAuth() || !blank(dicom.tls().trustedCertificates()),
+                    "dicom.tls.trusted-certificates", "is required when dicom.tls.require-client-auth is true");
+        }
+        require("h2".equals(storage.index().kind()) || "postgres".equals(storage.index().kind()), "storage.index.kind",
+                "must be 'h2' or 'postgres', got '" + storage.index().kind() + "'");
+        if (storage.index().isPostgres()) {
+            require(!blank(storage.index().url()) && storage.index().url().startsWith("jdbc:postgresql:"), "storage.index.url",
+                    "must be a jdbc:postgresql: URL when storage.index.kind is postgres");
+            require(!blank(storage.index().schema()) && storage.index().schema().matches("[A-Za-z_][A-Za-z0-9_]{0,62}"),
+                    "storage.index.schema", "must be a plain SQL identifier");
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.Set<String> aets = new java.util.HashSet<>();
+        for (int i = 0; i < institutions().size(); i++) {
+            Institution inst = institutions().get(i);
+            String key = "institutions[" + i + "]";
+            require(inst.id() != null && inst.id().matches("[A-Za-z0-9._-]{1,64}"), key + ".id",
+                    "must be 1-64 letters, digits, '.', '_' or '-'");
+            require(ids.add(inst.id()), key + ".id", "duplicates another institution's id '" + inst.id() + "'");
+            require("lead-hospital".equals(inst.role()) || "clinic".equals(inst.role()), key + ".role",
+                    "must be 'lead-hospital' or 'clinic', got '" + inst.role() + "'");
+            for (int j = 0; j < inst.aes().size(); j++) {
+                AeEntry ae = inst.aes().get(j);
+                checkAeTitle(key + ".aes[" + j + "].ae-title", ae.aeTitle());
+                require(aets.add(ae.aeTitle().trim() + "@" + ae.hostOpt().orElse("*")), key + ".aes[" + j + "].ae-title",
+                        "'" + ae.aeTitle() + "' is configured twice");
+            }
+        }
+        return this;
+    }
+
+    private static void checkAeTitle(String key, String aet) {
+        // PS3.5 Table 6.2-1, VR AE: 16 bytes max, default repertoire without control characters
+        // or backslash; leading/trailing spaces are not significant and all-spaces is invalid.
+        require(aet != null && !aet.isBlank() && aet.trim().length() <= 16 && aet.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\\'),
+                key, "must be 1-16 printable ASCII characters without '\\', got '" + aet + "'");
+    }
+
+    private static void checkPort(String key, int port) {
+        require(port >= 0 && port <= 65535, key, "must be 0..65535 (0 = any free port), got " + port);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static void require(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new ConfigException(key, problem);
+        }
+    }
+}
