@@ -1,0 +1,204 @@
+package org.huizhen.hub.ingest;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.huizhen.dicom.net.StoreHandler;
+import org.huizhen.dicom.net.StoreRequest;
+import org.huizhen.dicom.net.StoreResult;
+import org.huizhen.dicom.net.StoreSink;
+import org.huizhen.hub.security.AeRegistry;
+import org.huizhen.storage.BlobId;
+import org.huizhen.storage.BlobStore;
+import org.huizhen.storage.BlobWriter;
+import org.huizhen.storage.StorageException;
+import org.huizhen.storage.index.MetadataIndex;
+import org.huizhen.storage.index.StoreOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * C-STORE ingest: streams each received data set into the blob store behind a generated
+ * File Meta Information header, then indexes it — and only then lets the C-STORE-RSP go out
+ * (DESIGN.md durability rule: bytes fsynced and index row committed before success).
+ *
+ * <p>Order per instance (CONVENTIONS "Storage"): blob (fsync, rename) → parse header → index
+ * row (commit). A data set that cannot be parsed, or whose SOP Instance UID differs from the
+ * command's, is refused and its blob removed (no index row can ever point at it). When the
+ * index itself fails the blob stays as an orphan rather than risk removing content another
+ * row shares (blobs are content-addressed).
+ *
+ * <p>Threading: {@link #begin} and the sink's {@code data}/{@code end}/{@code abort} are
+ * called on the association's event loop; every file and database operation runs in a
+ * per-instance {@link SerialLane} on the worker executor. The event loop is paused (autoRead
+ * off) while more than {@link #HIGH_WATER} bytes wait to be written, so memory stays bounded
+ * whatever the instance size.
+ */
+public final class IngestService implements StoreHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    /** Bytes queued for one instance before reading from its socket pauses. */
+    static final long HIGH_WATER = 8L << 20;
+    /** Queued bytes below which reading resumes. */
+    static final long LOW_WATER = 2L << 20;
+
+    private final BlobStore blobs;
+    private final MetadataIndex index;
+    private final InstanceIndexer indexer;
+    private final Executor workers;
+    private final IngestStats stats = new IngestStats();
+
+    public IngestService(BlobStore blobs, MetadataIndex index, InstanceIndexer indexer, Executor workers) {
+        this.blobs = blobs;
+        this.index = index;
+        this.indexer = indexer;
+        this.workers = workers;
+    }
+
+    public IngestStats stats() {
+        return stats;
+    }
+
+    @Override
+    public StoreSink begin(StoreRequest rq) {
+        AeRegistry.Caller caller = (AeRegistry.Caller) rq.association().attachment();
+        return new Sink(rq, caller);
+    }
+
+    /** One instance on its way to disk. Fields touched only inside {@code lane} need no locking. */
+    private final class Sink implements StoreSink {
+        private final StoreRequest rq;
+        private final AeRegistry.Caller caller;
+        private final SerialLane lane = new SerialLane(workers);
+        private final AtomicLong queued = new AtomicLong();
+        private final AtomicBoolean paused = new AtomicBoolean();
+        private final Instant receivedAt = Instant.now();
+        private BlobWriter writer;
+        private Exception failure;
+
+        Sink(StoreRequest rq, AeRegistry.Caller caller) {
+            this.rq = rq;
+            this.caller = caller;
+            lane.execute(this::open);
+        }
+
+        private void open() {
+            try {
+                writer = blobs.create();
+                byte[] header = indexer.fileMetaHeader(rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid());
+                writer.write(header, 0, header.length);
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        /** Takes ownership of {@code data}; released once written (or dropped after a failure). */
+        @Override
+        public void data(ByteBuf data) {
+            int n = data.readableBytes();
+            if (queued.addAndGet(n) > HIGH_WATER && paused.compareAndSet(false, true)) {
+                rq.flow().pause();
+            }
+            lane.execute(() -> {
+                try {
+                    if (failure == null) {
+                        for (ByteBuffer nio : data.nioBuffers()) {
+                            writer.write(nio);
+                        }
+                    }
+                } catch (Exception e) {
+                    failure = e;
+                } finally {
+                    data.release();
+                    if (queued.addAndGet(-n) < LOW_WATER && paused.compareAndSet(true, false)) {
+                        rq.flow().resume();
+                    }
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<StoreResult> end() {
+            CompletableFuture<StoreResult> result = new CompletableFuture<>();
+            lane.execute(() -> {
+                StoreResult r;
+                try {
+                    r = finish();
+                } catch (RuntimeException e) {
+                    LOG.error("HZ-3004 unexpected failure storing {}", rq.sopInstanceUid(), e);
+                    r = IngestStatus.outOfResources("HZ-3004 internal error: " + e);
+                }
+                stats.count(r.status());
+                result.complete(r);
+            });
+            return result;
+        }
+
+        @Override
+        public void abort(Throwable cause) {
+            lane.execute(() -> {
+                if (writer != null) {
+                    writer.close();
+                }
+                LOG.info("instance {} from {} discarded: association ended mid-transfer ({})",
+                        rq.sopInstanceUid(), caller.aeTitle(), cause.toString());
+            });
+        }
+
+        private StoreResult finish() {
+            if (failure != null) {
+                if (writer != null) {
+                    writer.close();
+                }
+                LOG.warn("HZ-3002 could not write {}: {}", rq.sopInstanceUid(), failure.toString());
+                return IngestStatus.outOfResources("HZ-3002 could not write the instance: " + failure.getMessage());
+            }
+            long size = writer.size();
+            BlobId id;
+            try {
+                id = writer.commit();
+            } catch (StorageException e) {
+                writer.close();
+                LOG.warn("HZ-3002 could not commit {}: {}", rq.sopInstanceUid(), e.toString());
+                return IngestStatus.outOfResources("HZ-3002 could not write the instance: " + e.getMessage());
+            }
+            InstanceIndexer.Parsed parsed;
+            try {
+                parsed = indexer.parse(blobs, id, rq.sopClassUid(), rq.sopInstanceUid());
+            } catch (InstanceIndexer.Refusal refusal) {
+                removeQuietly(id);
+                LOG.info("refused {} from {}: {}", rq.sopInstanceUid(), caller.aeTitle(), refusal.getMessage());
+                return new StoreResult(refusal.status(), Optional.of(refusal.getMessage()), List.of());
+            }
+            var origin = new org.huizhen.storage.index.Origin(caller.institutionId(),
+                    org.huizhen.storage.index.Origin.Protocol.DIMSE, rq.association().callingAe(),
+                    rq.association().calledAe(), rq.association().remote().getAddress().getHostAddress(), receivedAt);
+            try {
+                StoreOutcome outcome = index.store(indexer.record(parsed, id, size, origin));
+                if (outcome.kind() == StoreOutcome.Kind.NEW_VERSION) {
+                    LOG.info("{} re-sent with different content by {}: kept as version {}",
+                            rq.sopInstanceUid(), caller.aeTitle(), outcome.version());
+                }
+            } catch (StorageException e) {
+                LOG.error("HZ-3005 index write failed for {}", rq.sopInstanceUid(), e);
+                return IngestStatus.outOfResources("HZ-3005 could not index the instance: " + e.getMessage());
+            }
+            return parsed.warning().map(w -> new StoreResult(w.status(), Optional.of(w.comment()), List.<Integer>of()))
+                    .orElse(IngestStatus.success());
+        }
+
+        private void removeQuietly(BlobId id) {
+            try {
+                blobs.remove(id);
+            } catch (StorageException e) {
+                LOG.warn("could not remove refused blob {}: {}", id, e.toString());
+            }
+        }
+    }
+}
