@@ -1,7 +1,6 @@
 package org.huizhen.dicom.data;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,7 +41,7 @@ import org.huizhen.dicom.data.charset.Repertoire;
 public final class SpecificCharacterSet {
 
     /** One defined term: the sets it designates, whether it is a code-extension term. */
-    private record Term(Repertoire g0, Repertoire g1, boolean codeExtensions, Charset charset) {}
+    private record Term(Repertoire g0, Repertoire g1, boolean codeExtensions, String charset) {}
 
     private static final Map<String, Term> TERMS = buildTerms();
 
@@ -84,9 +83,9 @@ public final class SpecificCharacterSet {
         m.put("ISO 2022 IR 149", new Term(null, Repertoire.ISO_IR_149, true, null));
         m.put("ISO 2022 IR 58", new Term(null, Repertoire.ISO_IR_58, true, null));
         // Table C.12-5: multi-byte without code extensions.
-        m.put("ISO_IR 192", new Term(null, null, false, StandardCharsets.UTF_8));
-        m.put("GB18030", new Term(null, null, false, Charset.forName("GB18030")));
-        m.put("GBK", new Term(null, null, false, Charset.forName("GBK")));
+        m.put("ISO_IR 192", new Term(null, null, false, "UTF-8"));
+        m.put("GB18030", new Term(null, null, false, "GB18030"));
+        m.put("GBK", new Term(null, null, false, "GBK"));
         return Map.copyOf(m);
     }
 
@@ -134,7 +133,13 @@ public final class SpecificCharacterSet {
         }
         for (Term t : parsed) {
             if (t.charset() != null) {
-                return new SpecificCharacterSet(termList, t.charset(), null);
+                // Looked up here, not in a static initialiser: a trimmed runtime without the
+                // jdk.charsets module then fails on this call with a clear message only.
+                if (!Charset.isSupported(t.charset())) {
+                    throw new IllegalArgumentException("Specific Character Set needs charset " + t.charset()
+                            + ", which this Java runtime lacks (module jdk.charsets)");
+                }
+                return new SpecificCharacterSet(termList, Charset.forName(t.charset()), null);
             }
         }
         Term first = parsed.get(0);

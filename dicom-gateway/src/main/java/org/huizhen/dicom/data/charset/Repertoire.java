@@ -133,10 +133,10 @@ public enum Repertoire {
      * {@code first << 8 | second}; {@code -1} if the set has no such character.
      */
     public int encode(int codePoint) {
-        if (codePoint < 0 || codePoint > 0xFFFF) {
+        Table t = table();
+        if (codePoint < 0 || codePoint >= t.encode.length) {
             return -1;
         }
-        Table t = table();
         char code = t.encode[codePoint];
         return code == NONE ? -1 : code;
     }
@@ -184,7 +184,13 @@ public enum Repertoire {
             }
             default -> fillFromJavaCharset(decode);
         }
-        char[] encode = new char[0x10000];
+        int max = 0;
+        for (char c : decode) {
+            if (c != NONE) {
+                max = Math.max(max, c);
+            }
+        }
+        char[] encode = new char[max + 1]; // 16 KiB for ISO 8859-15 (up to €), 128 KiB for the CJK sets
         Arrays.fill(encode, NONE);
         for (int i = decode.length - 1; i >= 0; i--) { // backwards: the lowest code wins
             char c = decode[i];
