@@ -137,6 +137,21 @@ public final class PersonName {
         return parse(value, false);
     }
 
+    /**
+     * Parses every value of a decoded, possibly multi-valued PN element (values separated by
+     * '\', PS3.5 6.4) with {@link #parse}. An empty string gives one empty name.
+     *
+     * @throws IllegalArgumentException as {@link #parse} does, for any of the values
+     */
+    public static List<PersonName> parseValues(String decoded) {
+        Objects.requireNonNull(decoded, "decoded");
+        List<PersonName> names = new ArrayList<>();
+        for (String v : decoded.split("\\\\", -1)) {
+            names.add(parse(v));
+        }
+        return List.copyOf(names);
+    }
+
     private static PersonName parse(String value, boolean strict) {
         Objects.requireNonNull(value, "value");
         String v = value;

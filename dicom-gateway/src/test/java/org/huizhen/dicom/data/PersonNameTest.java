@@ -3,6 +3,8 @@ package org.huizhen.dicom.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.huizhen.dicom.data.PersonName.ComponentGroup;
 import org.huizhen.dicom.data.PersonName.Group;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,16 @@ class PersonNameTest {
         assertThat(PersonName.parseLenient("A=B=C=D").toString()).isEqualTo("A=B=C");
         assertThat(PersonName.parseLenient("A^B^C^D^E^F").toString()).isEqualTo("A^B^C^D^E");
         assertThat(PersonName.parseLenient("Li\r^Na\\").toString()).isEqualTo("Li^Na");
+    }
+
+    @Test
+    void parsesEachValueOfAMultiValuedElementAfterDecoding() {
+        // GBK: 誠 is D5 5C, so the split on '\\' must come after decoding.
+        SpecificCharacterSet gbk = SpecificCharacterSet.valueOf("GBK");
+        byte[] bytes = gbk.encode("Chen^Cheng=陳^誠\\Wang^XiaoDong=王^小东", true);
+        List<PersonName> names = PersonName.parseValues(gbk.decode(bytes, true));
+        assertThat(names).extracting(PersonName::formatted).containsExactly("陳誠", "王小东");
+        assertThat(PersonName.parseValues("")).containsExactly(PersonName.EMPTY);
     }
 
     @Test

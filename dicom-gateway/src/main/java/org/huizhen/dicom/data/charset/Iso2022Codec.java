@@ -16,6 +16,10 @@ import java.util.Objects;
  *   <li>decoding follows the escape sequences in the bytes; any recognised designation is
  *       obeyed, even of a repertoire not declared (files from the field often under-declare);
  *       an unknown or truncated escape sequence becomes U+FFFD;</li>
+ *   <li>a byte with the high bit set while no G1 set is designated is read in the first G1
+ *       set the data set declares, as if its designation had been written: senders often
+ *       designate GB 2312 or KS X 1001 once per value, or not at all, instead of after every
+ *       '^' and '='. Conforming input never has such bytes, so this changes nothing for it;</li>
  *   <li>the designations return to the initial ones at the points PS3.5 6.1.2.5.3 lists:
  *       control characters (CR, LF, FF, TAB and every other C0 control except ESC), the value
  *       delimiter '\' and, for PN, the delimiters '^' and '=' — the delimiters are
@@ -45,6 +49,8 @@ public final class Iso2022Codec {
     private final Repertoire initialG1;
     private final List<Repertoire> declared;
     private final boolean codeExtensions;
+    /** The G1 set GR bytes are read in while none is designated; null if none is declared. */
+    private final Repertoire impliedG1;
 
     /**
      * @param initialG0 the G0 set at the start of a value and after each reset point; single-byte
@@ -63,6 +69,8 @@ public final class Iso2022Codec {
         this.initialG1 = initialG1;
         this.declared = List.copyOf(declared);
         this.codeExtensions = codeExtensions;
+        this.impliedG1 = initialG1 != null ? null
+                : this.declared.stream().filter(r -> r.register() == Repertoire.Register.G1).findFirst().orElse(null);
     }
 
     /** Decodes a whole value (delimiters kept). */
@@ -128,9 +136,11 @@ public final class Iso2022Codec {
                         i += second >= 0x21 && second <= 0x7E ? 2 : 1;
                     }
                 }
-            } else if (g1 == null || b < 0xA0) {
+            } else if (g1 == null && impliedG1 == null || b < 0xA0) {
                 sb.append(REPLACEMENT); // no G1 set, or a C1 control (not allowed in DICOM text)
                 i++;
+            } else if (g1 == null) {
+                g1 = impliedG1; // lenient: a designation the sender left out (see class comment)
             } else if (g1.bytesPerChar() == 1) {
                 int c = g1.decode(b & 0x7F, 0);
                 sb.append(c < 0 ? REPLACEMENT : (char) c);
