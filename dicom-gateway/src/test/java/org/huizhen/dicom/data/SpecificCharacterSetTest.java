@@ -216,6 +216,25 @@ class SpecificCharacterSetTest {
     }
 
     @Test
+    void caretAndEqualsResetOnlyInPersonNames() {
+        // Latin-1 in G1 initially; ESC - L puts Cyrillic there. In a PN the '^' brings Latin-1
+        // back (B8 = CEDILLA), in any other VR Cyrillic stays (B8 = CYRILLIC CAPITAL I).
+        SpecificCharacterSet cs = SpecificCharacterSet.valueOf("ISO 2022 IR 100", "ISO 2022 IR 144");
+        byte[] bytes = hex("1B 2D 4C B8 5E B8 3D B8");
+        assertThat(cs.decode(bytes, true)).isEqualTo("И^¸=¸");
+        assertThat(cs.decode(bytes, false)).isEqualTo("И^И=И");
+    }
+
+    @Test
+    void romajiG0KeepsTheValueDelimiterAndMapsOverline() {
+        // JIS X 0201 Roman: 0x7E is OVERLINE; 0x5C (YEN SIGN there) stays the DICOM value
+        // delimiter so that callers can split on '\\'.
+        SpecificCharacterSet cs = SpecificCharacterSet.valueOf("ISO_IR 13");
+        assertThat(cs.decode(hex("41 7E 5C 42"), false)).isEqualTo("A\u203E\\B");
+        assertThat(cs.encode("A\u203E\\B", false)).containsExactly(hex("41 7E 5C 42"));
+    }
+
+    @Test
     void caretInsideAKanjiIsNotADelimiter() {
         // In JIS X 0208 mode 24 5E is the hiragana MA, not '$' and '^' (PS3.5 H.3.1).
         SpecificCharacterSet cs = SpecificCharacterSet.valueOf("", "ISO 2022 IR 87");
