@@ -42,7 +42,8 @@ if [ "$want_hub" = 1 ] && [ -z "${exec_help:-}" ]; then
     echo "run-ingest: building the hub jar (./mvnw -B -q -ntp -DskipTests package)..." >&2
     build_log="$(mktemp)"
     if ! ./mvnw -B -q -ntp -DskipTests package >"$build_log" 2>&1; then
-      reason="$(grep -m1 -E 'ERROR|error:' "$build_log" | cut -c1-220 || true)"
+      reason="$( (grep -m1 -E '\.java:\[|error:' "$build_log" || grep -m1 'ERROR' "$build_log" || true) | cut -c1-220)"
+      reason="${reason//$root\//}"
       hub_args+=(--hub-unavailable "hub build failed: ${reason:-see ./mvnw -DskipTests package}")
     fi
     rm -f "$build_log"

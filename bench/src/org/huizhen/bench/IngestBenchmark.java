@@ -61,6 +61,8 @@ public final class IngestBenchmark {
     static final String HUB_AE = "HUIZHEN";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    /** Hub heap for the single large instance: far below the instance size, so it must stream. */
+    static final String BIG_HUB_HEAP = "256m";
     /** Transfer throughput unit: 1 MB = 10^6 bytes. */
     static final double MB = 1_000_000.0;
 
@@ -112,17 +114,9 @@ public final class IngestBenchmark {
         checkWithDcmdump(ct.files().get(0), "(7fe0,0010) OW");
         System.out.printf(Locale.ROOT, "%nData set: %d CT instances, %d studies, %.1f MB (%s)%n",
                 ct.files().size(), ct.studies(), ct.bytes() / MB, ct.root());
+        ct.warmPageCache();
 
-        for (Target target : Target.values()) {
-            if (!options.targets().contains(target)) {
-                continue;
-            }
-            for (int associations : new int[] {1, 4}) {
-                Result r = runThroughput(target, associations, ct, logs);
-                results.add(r);
-                System.out.println("  " + r.oneLine());
-            }
-        }
+        runThroughput(ct, logs);
         if (!options.skipBig()) {
             runBig(logs);
         }
@@ -134,16 +128,83 @@ public final class IngestBenchmark {
     // ---------------------------------------------------------------------------------------------
     // Throughput runs
 
-    private Result runThroughput(Target target, int associations, Dataset ct, Path logs)
+    /**
+     * Runs every selected target and variant {@code --repeat} times, each time against a freshly
+     * started, empty target; the repetitions are interleaved (round-robin over targets) so that a
+     * drift in machine conditions affects all targets alike. A row reports the median time; its
+     * first failed repetition fails it and it is not retried.
+     */
+    private void runThroughput(Dataset ct, Path logs) throws IOException, InterruptedException {
+        /** One table row while its repetitions run; mutated by the main thread only. */
+        final class Row {
+            final Target target;
+            final int associations;
+            final List<Double> seconds = new ArrayList<>();
+            String note;
+            String failure;
+
+            Row(Target target, int associations) {
+                this.target = target;
+                this.associations = associations;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Target target : Target.values()) {
+            if (options.targets().contains(target)) {
+                for (int associations : new int[] {1, 4}) {
+                    rows.add(new Row(target, associations));
+                }
+            }
+        }
+        for (int rep = 1; rep <= options.repeat(); rep++) {
+            System.out.println("Run " + rep + " of " + options.repeat() + ":");
+            for (Row row : rows) {
+                if (row.failure != null) {
+                    continue;
+                }
+                String label = row.target.id + "-" + row.associations + "-run" + rep;
+                Attempt a = runOnce(row.target, row.associations, ct, logs, label);
+                if (a.failure() != null) {
+                    row.failure = (options.repeat() > 1 ? "run " + rep + ": " : "") + a.failure();
+                    System.out.printf(Locale.ROOT, "  %-9s %d assoc  FAILED: %s%n", row.target.id,
+                            row.associations, a.failure());
+                } else {
+                    row.seconds.add(a.seconds());
+                    row.note = a.note();
+                    System.out.printf(Locale.ROOT, "  %-9s %d assoc  %d instances in %.2f s (%s)%n",
+                            row.target.id, row.associations, ct.files().size(), a.seconds(), a.note());
+                }
+            }
+        }
+        for (Row row : rows) {
+            String variant = row.associations + " assoc";
+            int instances = ct.files().size();
+            if (row.failure != null) {
+                results.add(Result.failed(row.target, variant, instances, row.failure));
+                continue;
+            }
+            List<Double> sorted = row.seconds.stream().sorted().toList();
+            int n = sorted.size();
+            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            String note = n > 1 ? String.format(Locale.ROOT, "median of %d, %.2f-%.2f s; %s", n, sorted.get(0),
+                    sorted.get(n - 1), row.note) : row.note;
+            results.add(new Result(row.target, variant, instances, median, ct.bytes(), null, note));
+        }
+    }
+
+    record Attempt(double seconds, String note, String failure) {
+    }
+
+    private Attempt runOnce(Target target, int associations, Dataset ct, Path logs, String label)
             throws IOException, InterruptedException {
-        String variant = associations == 1 ? "1 assoc" : associations + " assoc";
-        String label = target.id + "-" + associations;
         Path runDir = options.work().resolve("run-" + label);
         deleteTree(runDir);
         Files.createDirectories(runDir);
+        // Flush the previous run's dirty pages now, so that their write-back does not land in this run.
+        capture(Duration.ofSeconds(300), "sync");
         Server server = null;
         try {
-            server = startServer(target, runDir, logs.resolve(label + "-server.log"), options.hubXmx());
+            server = startServer(target, runDir, logs.resolve(label + "-server.log"), false);
             List<List<String>> groups = new ArrayList<>();
             if (associations == 1) {
                 groups.add(List.of("+sd", "+r", ct.root().toString()));
@@ -155,15 +216,12 @@ public final class IngestBenchmark {
             Duration timeout = Duration.ofSeconds(Math.max(120, ct.files().size() / 4));
             ClientRun run = sendWithStorescu(server, groups, timeout, logs, label, 60);
             if (!run.ok()) {
-                return Result.failed(target, variant, ct.files().size(), run.failure());
+                return new Attempt(0, null, run.failure());
             }
             Verification v = server.verify(ct.files().size());
-            if (!v.ok()) {
-                return Result.failed(target, variant, ct.files().size(), v.note());
-            }
-            return new Result(target, variant, ct.files().size(), run.seconds(), ct.bytes(), null, v.note());
+            return v.ok() ? new Attempt(run.seconds(), v.note(), null) : new Attempt(0, null, v.note());
         } catch (TargetUnavailable e) {
-            return Result.failed(target, variant, ct.files().size(), e.getMessage());
+            return new Attempt(0, null, e.getMessage());
         } finally {
             if (server != null) {
                 server.close();
@@ -238,9 +296,10 @@ public final class IngestBenchmark {
         deleteTree(runDir);
         Files.createDirectories(runDir);
         Server server = null;
-        String heap = target.isHub() ? "256m" : null;
+        String heap = target.isHub() ? BIG_HUB_HEAP : null;
+        capture(Duration.ofSeconds(300), "sync");
         try {
-            server = startServer(target, runDir, logs.resolve(label + "-server.log"), "256m");
+            server = startServer(target, runDir, logs.resolve(label + "-server.log"), true);
             ClientRun run = sendWithStorescu(server, List.of(List.of(big.toString())), Duration.ofSeconds(600),
                     logs, label, 300);
             OptionalLong peak = server.peakRssKb();
@@ -262,10 +321,13 @@ public final class IngestBenchmark {
     // ---------------------------------------------------------------------------------------------
     // Targets
 
-    private Server startServer(Target target, Path runDir, Path log, String hubXmx)
+    /** Starts a fresh target; {@code big}: the hub gets {@value #BIG_HUB_HEAP} heap, storescp one process. */
+    private Server startServer(Target target, Path runDir, Path log, boolean big)
             throws IOException, InterruptedException, TargetUnavailable {
+        String hubXmx = big ? BIG_HUB_HEAP : options.hubXmx();
         return switch (target) {
-            case STORESCP -> StorescpServer.start(processes, runDir, log);
+            // Single-process for the big instance, so that VmHWM is that of the process that received it.
+            case STORESCP -> StorescpServer.start(processes, runDir, log, !big);
             case ORTHANC -> OrthancServer.start(processes, runDir, log);
             case HUB_H2 -> HubServer.start(processes, options, runDir, log, hubXmx, false);
             case HUB_PG -> HubServer.start(processes, options, runDir, log, hubXmx, true);
@@ -327,12 +389,12 @@ public final class IngestBenchmark {
      * queue), {@code -dhl} avoids reverse DNS look-ups. It does not fsync, so it is an upper bound.
      */
     record StorescpServer(Processes processes, Process process, Path output, int dicomPort) implements Server {
-        static StorescpServer start(Processes processes, Path runDir, Path log)
+        static StorescpServer start(Processes processes, Path runDir, Path log, boolean fork)
                 throws IOException, InterruptedException, TargetUnavailable {
             Path output = Files.createDirectories(runDir.resolve("received"));
             int port = freePort();
-            Process p = processes.start(List.of("storescp", "--fork", "+xa", "-dhl", "-aet", "STORESCP",
-                    "--output-directory", output.toString(), String.valueOf(port)), Map.of(), log);
+            Process p = processes.start(List.of("storescp", fork ? "--fork" : "--single-process", "+xa", "-dhl",
+                    "-aet", "STORESCP", "--output-directory", output.toString(), String.valueOf(port)), Map.of(), log);
             awaitEcho(p, "STORESCP", port, log);
             return new StorescpServer(processes, p, output, port);
         }
@@ -700,7 +762,7 @@ public final class IngestBenchmark {
 
         Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().put("TCP_NODELAY", "1");
             pb.environment().putAll(env);
             Process p = pb.start();
@@ -756,13 +818,6 @@ public final class IngestBenchmark {
 
         double mbPerSecond() {
             return bytes / MB / seconds;
-        }
-
-        String oneLine() {
-            return ok()
-                    ? String.format(Locale.ROOT, "%-9s %-8s %5d instances in %7.2f s (%s)", target.id, variant,
-                            instances, seconds, note)
-                    : String.format(Locale.ROOT, "%-9s %-8s FAILED: %s", target.id, variant, failure);
         }
     }
 
@@ -898,15 +953,18 @@ public final class IngestBenchmark {
     // Options
 
     record Options(int instances, boolean skipBig, Path work, boolean deleteWorkAtEnd, Set<Target> targets,
-            Path hubJar, Optional<String> hubUnavailable, String hubXmx, int bigFrames, boolean help) {
+            Path hubJar, Optional<String> hubUnavailable, String hubXmx, int bigFrames, int repeat, boolean help) {
         static final String USAGE = """
                 usage: bench/run-ingest.sh [--instances N] [--skip-big] [--work DIR]
-                                           [--targets hub-h2,hub-pg,storescp,orthanc] [--hub-xmx SIZE] [--big-frames N]
+                                           [--targets hub-h2,hub-pg,storescp,orthanc] [--repeat N]
+                                           [--hub-xmx SIZE] [--big-frames N]
                   --instances N   CT instances in the data set (default 1000; 100 per study)
                   --skip-big      do not run the single >= 1 GiB instance
                   --work DIR      work directory; generated data is cached there between runs
                                   (default: a temporary directory deleted at exit)
                   --targets LIST  which targets to run (default all four)
+                  --repeat N      runs per target and variant, each on a fresh target; the median is
+                                  reported (default 3)
                   --hub-xmx SIZE  hub heap for the throughput runs (default 1g; the big instance always uses 256m)
                   --big-frames N  frames of the big instance (default 2048 = 1 GiB of pixel data)
                 """;
@@ -920,6 +978,7 @@ public final class IngestBenchmark {
             Optional<String> hubUnavailable = Optional.empty();
             String hubXmx = "1g";
             int bigFrames = 2048;
+            int repeat = 3;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -939,6 +998,7 @@ public final class IngestBenchmark {
                     case "--hub-unavailable" -> hubUnavailable = Optional.of(value(args, ++i, a));
                     case "--hub-xmx" -> hubXmx = value(args, ++i, a);
                     case "--big-frames" -> bigFrames = positive(a, value(args, ++i, a));
+                    case "--repeat" -> repeat = positive(a, value(args, ++i, a));
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -948,7 +1008,7 @@ public final class IngestBenchmark {
                 work = Files.createTempDirectory("huizhen-bench-");
             }
             return new Options(instances, skipBig, work, temp, targets, hubJar, hubUnavailable, hubXmx, bigFrames,
-                    help);
+                    repeat, help);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -1015,6 +1075,18 @@ public final class IngestBenchmark {
             return new Dataset(root, files, studies, bytes);
         }
 
+        /** Reads every file once so that no target pays for the first read from disk. */
+        void warmPageCache() throws IOException {
+            byte[] buffer = new byte[1 << 16];
+            for (Path f : files) {
+                try (var in = Files.newInputStream(f)) {
+                    while (in.read(buffer) >= 0) {
+                        // reading is the point
+                    }
+                }
+            }
+        }
+
         static Path ensureBigInstance(Path dataDir, int frames) throws IOException {
             Path file = dataDir.resolve("big-" + frames + ".dcm");
             Path marker = dataDir.resolve("big-" + frames + ".complete");
@@ -1039,7 +1111,7 @@ public final class IngestBenchmark {
      * UIDs are PS3.5 B.2 "2.25." UUID-derived, deterministic per data set position.
      */
     static final class SyntheticCt {
-        static final String VERSION = "huizhen-bench-synthetic-ct-1";
+        static final String VERSION = "huizhen-bench-synthetic-ct-2";
         static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
         static final String MF_GRAYSCALE_WORD_SC = "1.2.840.10008.5.1.4.1.1.7.3";
         static final String EXPLICIT_VR_LE = "1.2.840.10008.1.2.1";
@@ -1153,7 +1225,8 @@ public final class IngestBenchmark {
             String[] patient = PATIENTS[study % PATIENTS.length];
             String date = String.format("202611%02d", 1 + study % 28);
             out.str(0x00080005, "CS", "ISO_IR 192");
-            out.str(0x00080008, "CS", "ORIGINAL\\PRIMARY\\AXIAL");
+            out.str(0x00080008, "CS", sopClass.equals(CT_IMAGE_STORAGE)
+                    ? "ORIGINAL\\PRIMARY\\AXIAL" : "DERIVED\\SECONDARY");
             out.str(0x00080012, "DA", date);
             out.str(0x00080013, "TM", "093000");
             out.str(0x00080016, "UI", sopClass);
