@@ -218,6 +218,10 @@ public final class IngestBenchmark {
             if (!run.ok()) {
                 return new Attempt(0, null, run.failure());
             }
+            if (run.stored() != ct.files().size()) {
+                return new Attempt(0, null, "storescu got " + run.stored() + " success responses of "
+                        + ct.files().size());
+            }
             Verification v = server.verify(ct.files().size());
             return v.ok() ? new Attempt(run.seconds(), v.note(), null) : new Attempt(0, null, v.note());
         } catch (TargetUnavailable e) {
@@ -240,7 +244,8 @@ public final class IngestBenchmark {
         List<Path> clientLogs = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < groups.size(); i++) {
-            List<String> cmd = new ArrayList<>(List.of("storescu", "-aet", SCU_AE, "-aec", server.aeTitle(),
+            // -v: one "Received Store Response (<status>)" line per instance, counted below.
+            List<String> cmd = new ArrayList<>(List.of("storescu", "-v", "-aet", SCU_AE, "-aec", server.aeTitle(),
                     "-to", "10", "-ta", "30", "-td", String.valueOf(socketTimeoutSeconds),
                     "-ts", String.valueOf(socketTimeoutSeconds), "127.0.0.1", String.valueOf(server.dicomPort())));
             cmd.addAll(groups.get(i));
@@ -258,13 +263,26 @@ public final class IngestBenchmark {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long stored = 0;
         for (int i = 0; i < clients.size(); i++) {
             int code = clients.get(i).exitValue();
             if (code != 0) {
                 return ClientRun.failed("storescu #" + i + " exit " + code + ": " + lastLine(clientLogs.get(i)));
             }
+            stored += storedResponses(clientLogs.get(i));
         }
-        return new ClientRun(true, seconds, null);
+        return new ClientRun(true, seconds, stored, null);
+    }
+
+    /**
+     * Counts C-STORE responses with a Success or Warning status (PS3.4 B.2.3: a warning means
+     * stored, possibly with coercion) in a {@code storescu -v} log.
+     */
+    static long storedResponses(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("Received Store Response (Success")
+                    || l.contains("Received Store Response (Warning")).count();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -305,6 +323,9 @@ public final class IngestBenchmark {
             OptionalLong peak = server.peakRssKb();
             if (!run.ok()) {
                 return new BigResult(target, heap, bytes, 0, peak, run.failure());
+            }
+            if (run.stored() != 1) {
+                return new BigResult(target, heap, bytes, 0, peak, "no success response from storescu");
             }
             Verification v = server.verify(1);
             return new BigResult(target, heap, bytes, run.seconds(), peak, v.ok() ? null : v.note());
@@ -544,7 +565,7 @@ public final class IngestBenchmark {
             }
             OptionalLong health = health();
             if (health.isEmpty()) {
-                return new Verification(true, "echo ok; /health has no 'instances', counted storescu successes");
+                return new Verification(true, "echo ok; no /health 'instances': counted storescu success responses");
             }
             long n = awaitCount(expected, this::health);
             return new Verification(n == expected, n == expected
@@ -793,9 +814,10 @@ public final class IngestBenchmark {
         }
     }
 
-    record ClientRun(boolean ok, double seconds, String failure) {
+    /** storescu outcome: {@code stored} = Success/Warning responses over all associations. */
+    record ClientRun(boolean ok, double seconds, long stored, String failure) {
         static ClientRun failed(String why) {
-            return new ClientRun(false, 0, why);
+            return new ClientRun(false, 0, 0, why);
         }
     }
 
@@ -846,14 +868,15 @@ public final class IngestBenchmark {
                         r.target().id, r.variant(), "-", "-", "-", "-", "-", "-", r.failure()));
             }
         }
-        System.out.println();
-        System.out.println("Targets: hub >= 2.0x Orthanc instances/s, hub >= 0.8x storescp instances/s");
-        for (Result r : results) {
-            if (!r.target().isHub()) {
-                continue;
+        if (results.stream().anyMatch(r -> r.target().isHub())) {
+            System.out.println();
+            System.out.println("Goals: hub >= 2.0x Orthanc instances/s, hub >= 0.8x storescp instances/s");
+            for (Result r : results) {
+                if (r.target().isHub()) {
+                    System.out.println("  " + r.target().id + " " + r.variant() + ": "
+                            + verdict(r, Target.ORTHANC, 2.0) + "; " + verdict(r, Target.STORESCP, 0.8));
+                }
             }
-            System.out.println("  " + r.target().id + " " + r.variant() + ": "
-                    + verdict(r, Target.ORTHANC, 2.0) + "; " + verdict(r, Target.STORESCP, 0.8));
         }
         if (!bigResults.isEmpty()) {
             System.out.println();
