@@ -91,11 +91,22 @@ public final class IngestBenchmark {
             return;
         }
         Processes processes = new Processes();
-        Thread cleanup = new Thread(processes::stopAll, "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        // Ctrl-C: stop the targets and clients, and remove a temporary work directory.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            processes.stopAll();
+            if (options.deleteWorkAtEnd()) {
+                deleteTree(options.work());
+            }
+        }, "bench-cleanup"));
         int exit;
         try {
             exit = new IngestBenchmark(options, processes).run();
+        } catch (IOException | RuntimeException e) {
+            if (!processes.closed()) {
+                throw e;
+            }
+            // The shutdown hook stopped everything under the main thread's feet: not an error of its own.
+            exit = 130;
         } finally {
             processes.stopAll();
             if (options.deleteWorkAtEnd()) {
@@ -399,6 +410,8 @@ public final class IngestBenchmark {
 
     /** A target could not be started; the message is the reason printed in its row. */
     static final class TargetUnavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
         TargetUnavailable(String message) {
             super(message);
         }
@@ -760,16 +773,19 @@ public final class IngestBenchmark {
         return out;
     }
 
+    /** Deletes a tree; retried because a stopping process (or the shutdown hook) may still change it. */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        for (int attempt = 1; Files.exists(dir); attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 3) {
+                    System.err.println("warning: could not delete " + dir + ": " + e.getMessage());
+                    return;
+                }
             }
-        } catch (IOException e) {
-            System.err.println("warning: could not delete " + dir + ": " + e.getMessage());
         }
     }
 
@@ -780,8 +796,16 @@ public final class IngestBenchmark {
      */
     static final class Processes {
         private final List<Process> started = new CopyOnWriteArrayList<>();
+        private volatile boolean closed;
+
+        boolean closed() {
+            return closed;
+        }
 
         Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
+            if (closed) {
+                throw new IOException("shutting down");
+            }
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().put("TCP_NODELAY", "1");
@@ -794,6 +818,22 @@ public final class IngestBenchmark {
         void stop(Process p) {
             List<ProcessHandle> children = p.descendants().toList();
             p.destroy();
+            awaitStopped(p, children);
+        }
+
+        /** Stops everything (SIGTERM to all first, so that they wind down together); no new starts. */
+        void stopAll() {
+            closed = true;
+            List<Process> all = List.copyOf(started);
+            // Descendants are collected before the parents die: storescp's forked children get reparented.
+            List<List<ProcessHandle>> children = all.stream().map(p -> p.descendants().toList()).toList();
+            all.forEach(Process::destroy);
+            for (int i = 0; i < all.size(); i++) {
+                awaitStopped(all.get(i), children.get(i));
+            }
+        }
+
+        private void awaitStopped(Process p, List<ProcessHandle> children) {
             try {
                 if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
@@ -805,12 +845,6 @@ public final class IngestBenchmark {
             }
             children.forEach(ProcessHandle::destroyForcibly);
             started.remove(p);
-        }
-
-        void stopAll() {
-            for (Process p : List.copyOf(started)) {
-                stop(p);
-            }
         }
     }
 
