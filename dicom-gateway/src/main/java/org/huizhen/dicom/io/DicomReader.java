@@ -296,7 +296,8 @@ public final class DicomReader {
                         readSequenceItems(tag, -1, false, false, parent.charset(), depth + 1)));
             }
             if (pixelData && (vr == VR.OB || vr == VR.OW)) {
-                return new DicomElement(tag, vr, readFragments(tag, big));
+                // Encapsulated Pixel Data is OB whatever the writer put (PS3.5 A.4).
+                return new DicomElement(tag, VR.OB, readFragments(tag, big));
             }
             throw new DicomParseException("HZ-1013", at, tag, "undefined length not allowed for VR " + vr + " (PS3.5 7.1.1)");
         }
