@@ -126,6 +126,8 @@ final class DcmDump {
             vr = switch (vr) {
                 case "??" -> "UN";
                 case "up" -> "UL";
+                // dcmdump's name for "US or SS" it could not resolve (Implicit VR); printed unsigned.
+                case "xs" -> "US";
                 default -> vr;
             };
             if (tag.equals("00080005")) {
