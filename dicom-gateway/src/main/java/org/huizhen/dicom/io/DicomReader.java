@@ -136,7 +136,7 @@ public final class DicomReader {
         }
         if (preamble[128] != 'D' || preamble[129] != 'I' || preamble[130] != 'C' || preamble[131] != 'M') {
             throw new DicomParseException("HZ-1002", 128, -1,
-                    "not a DICOM Part 10 file: bytes 128-131 are not \"DICM\" (PS3.10 7.1)");
+                    "not a DICOM Part 10 file: bytes 128-131 are not \"DICM\" (PS3.10 7.1)" + lookalike(preamble));
         }
         DataSet.Builder meta = new DataSet.Builder();
         // Group 0002 is Explicit VR Little Endian whatever the data set's syntax (PS3.10 7.1).
@@ -155,6 +155,10 @@ public final class DicomReader {
             meta.add(e);
         }
         DataSet metaSet = meta.build();
+        if (metaSet.isEmpty()) {
+            throw new DicomParseException("HZ-1004", pos, -1,
+                    "no File Meta Information (group 0002) after \"DICM\": the input ends or another group follows");
+        }
         if (!metaSet.contains(Tag.TransferSyntaxUID)) {
             throw new DicomParseException("HZ-1003", pos, Tag.TransferSyntaxUID,
                     "file meta information has no Transfer Syntax UID (PS3.10 7.1)");
@@ -167,6 +171,33 @@ public final class DicomReader {
         long start = pos;
         DataSet body = readBody(TransferSyntax.of(tsUid), SpecificCharacterSet.DEFAULT);
         return new Part10File(info, metaSet, body, start, pixelDataOffset, stopped);
+    }
+
+    /** A hint for the error message: what the input looks like instead. */
+    private static String lookalike(byte[] head) {
+        int b0 = head[0] & 0xFF;
+        int b1 = head[1] & 0xFF;
+        if (b0 == 0x1F && b1 == 0x8B) {
+            return "; it is gzip-compressed data";
+        }
+        if (b0 == 0xFF && b1 == 0xD8) {
+            return "; it is a JPEG image";
+        }
+        if (b0 == 'P' && b1 == 'K') {
+            return "; it is a ZIP archive";
+        }
+        if (b0 == '<') {
+            return "; it looks like XML";
+        }
+        for (int i = 0; i < 4; i++) {
+            // An explicit VR element of group 0008 near the start: "08 00 ee ee V R".
+            boolean tag = (head[i] == 0x08 || head[i] == 0x02) && head[i + 1] == 0;
+            boolean vr = Character.isUpperCase(head[i + 4]) && Character.isUpperCase(head[i + 5]);
+            if (tag && (vr || head[i + 3] == 0)) {
+                return "; it looks like a data set without the Part 10 preamble (read it with readDataSet and a transfer syntax)";
+            }
+        }
+        return "";
     }
 
     private DataSet readBody(TransferSyntax ts, SpecificCharacterSet charset) throws IOException {

@@ -46,16 +46,17 @@ final class DcmDump {
      * text of SH/LO/ST/LT/PN/UC/UT is decoded with Java's ISO-2022-JP decoder, another
      * implementation independent of ours.
      */
-    static Dump run(Path file) throws IOException, InterruptedException {
-        Dump converted = parse(new String(exec(file, true), StandardCharsets.UTF_8), null);
+    static Dump run(Path file, String... extra) throws IOException, InterruptedException {
+        Dump converted = parse(new String(exec(file, true, extra), StandardCharsets.UTF_8), null);
         if (!converted.lines().isEmpty()) {
             return converted;
         }
-        return parse(new String(exec(file, false), StandardCharsets.ISO_8859_1), java.nio.charset.Charset.forName("ISO-2022-JP"));
+        return parse(new String(exec(file, false, extra), StandardCharsets.ISO_8859_1), java.nio.charset.Charset.forName("ISO-2022-JP"));
     }
 
-    private static byte[] exec(Path file, boolean utf8) throws IOException, InterruptedException {
+    private static byte[] exec(Path file, boolean utf8, String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("dcmdump", "-q", "+L", "-Un"));
+        cmd.addAll(List.of(extra));
         if (utf8) {
             cmd.add("+U8");
         }
