@@ -18,6 +18,7 @@ import java.util.zip.ZipException;
 import org.huizhen.dicom.data.BulkData;
 import org.huizhen.dicom.data.DataSet;
 import org.huizhen.dicom.data.DicomElement;
+import org.huizhen.dicom.data.DicomValueException;
 import org.huizhen.dicom.data.ElementDictionary;
 import org.huizhen.dicom.data.Fragments;
 import org.huizhen.dicom.data.SpecificCharacterSet;
@@ -103,6 +104,14 @@ public final class DicomReader {
     }
 
     /**
+     * Reads a Part 10 stream of which exactly {@code length} bytes belong to the file (e.g. a
+     * received body of known size): lengths are then checked against the bytes left.
+     */
+    public static Part10File readPart10(InputStream in, long length, ReadOptions options) throws IOException {
+        return new DicomReader(in, options, null, length).readPart10();
+    }
+
+    /**
      * Reads a bare data set (no preamble or meta group) in the given transfer syntax until the
      * end of the stream (or Pixel Data, when asked to stop there).
      */
@@ -163,11 +172,17 @@ public final class DicomReader {
             throw new DicomParseException("HZ-1003", pos, Tag.TransferSyntaxUID,
                     "file meta information has no Transfer Syntax UID (PS3.10 7.1)");
         }
-        String tsUid = metaSet.getString(Tag.TransferSyntaxUID).orElse("");
+        String tsUid;
+        FileMetaInfo info;
+        try {
+            tsUid = metaSet.getString(Tag.TransferSyntaxUID).orElse("");
+            info = FileMetaInfo.fromDataSet(metaSet);
+        } catch (DicomValueException e) {
+            throw new DicomParseException("HZ-1004", pos, e.tag(), "malformed file meta information: " + e.getMessage(), e);
+        }
         if (tsUid.isEmpty()) {
             throw new DicomParseException("HZ-1004", pos, Tag.TransferSyntaxUID, "Transfer Syntax UID is empty");
         }
-        FileMetaInfo info = FileMetaInfo.fromDataSet(metaSet);
         long start = pos;
         DataSet body = readBody(TransferSyntax.of(tsUid), SpecificCharacterSet.DEFAULT);
         return new Part10File(info, metaSet, body, start, pixelDataOffset, stopped);
@@ -350,10 +365,13 @@ public final class DicomReader {
             String vrs = ElementDictionary.entryOf(tag).map(ElementDictionary.Entry::vrs).orElse("US");
             if (vrs.startsWith("US or SS")) {
                 // Pixel-value attributes follow Pixel Representation (0028,0103): 1 = signed.
-                DataSet probe = parent.build();
-                if (probe.contains(Tag.PixelRepresentation)
-                        && probe.getInt(Tag.PixelRepresentation).orElse(0) == 1 && !vrs.contains("OW")) {
-                    return VR.SS;
+                try {
+                    DataSet probe = parent.build();
+                    if (probe.getInt(Tag.PixelRepresentation).orElse(0) == 1 && !vrs.contains("OW")) {
+                        return VR.SS;
+                    }
+                } catch (DicomValueException corrupt) {
+                    return VR.US; // a corrupt Pixel Representation: keep the unsigned default
                 }
             }
         }
@@ -493,6 +511,9 @@ public final class DicomReader {
             return src().read();
         } catch (ZipException z) {
             throw new DicomParseException("HZ-1050", pos, -1, "corrupt deflated data: " + z.getMessage(), z);
+        } catch (EOFException eof) {
+            throw new DicomParseException("HZ-1050", pos, -1, "deflated data end before the deflate stream does: "
+                    + eof.getMessage(), eof);
         }
     }
 
@@ -556,7 +577,8 @@ public final class DicomReader {
         } catch (ZipException z) {
             throw new DicomParseException("HZ-1050", pos, tag, "corrupt deflated data: " + z.getMessage(), z);
         } catch (EOFException eof) {
-            throw new DicomParseException("HZ-1010", pos, tag, "input ends inside a value");
+            throw new DicomParseException(deflatedInput ? "HZ-1050" : "HZ-1010", pos, tag,
+                    "input ends inside a value: " + eof.getMessage(), eof);
         }
     }
 
