@@ -241,6 +241,9 @@ public final class DataSet {
         }
         if (e.vr() == VR.IS || e.vr() == VR.DS) {
             List<String> values = getStrings(tag).orElse(List.of());
+            if (values.stream().allMatch(String::isEmpty)) {
+                return Optional.empty(); // only padding: no value (PS3.5 6.2)
+            }
             long[] out = new long[values.size()];
             for (int i = 0; i < out.length; i++) {
                 String v = values.get(i);
@@ -280,6 +283,9 @@ public final class DataSet {
         }
         if (e.vr() == VR.DS) {
             List<String> values = getStrings(tag).orElse(List.of());
+            if (values.stream().allMatch(String::isEmpty)) {
+                return Optional.empty(); // only padding: no value (PS3.5 6.2)
+            }
             double[] out = new double[values.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = parseDs(tag, values.get(i));
