@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.huizhen.dicom.data.DataSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,9 +44,5 @@ class DcmdumpAgreementTest {
         long groupLength = parsed.metaElements().getLong(org.huizhen.dicom.data.Tag.FileMetaInformationGroupLength)
                 .orElseThrow();
         assertThat(parsed.dataSetOffset()).isEqualTo(132 + 12 + groupLength);
-    }
-
-    static DataSet unused() {
-        return DataSet.empty();
     }
 }
