@@ -10,10 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.huizhen.dicom.net.StoreHandler;
-import org.huizhen.dicom.net.StoreRequest;
-import org.huizhen.dicom.net.StoreResult;
-import org.huizhen.dicom.net.StoreSink;
+import org.huizhen.dicom.net.dimse.Status;
+import org.huizhen.dicom.net.service.StoreHandler;
+import org.huizhen.dicom.net.service.StoreRequest;
+import org.huizhen.dicom.net.service.StoreResult;
+import org.huizhen.dicom.net.service.StoreSink;
 import org.huizhen.hub.security.AeRegistry;
 import org.huizhen.storage.BlobId;
 import org.huizhen.storage.BlobStore;
@@ -132,7 +133,7 @@ public final class IngestService implements StoreHandler {
                     r = finish();
                 } catch (RuntimeException e) {
                     LOG.error("HZ-3004 unexpected failure storing {}", rq.sopInstanceUid(), e);
-                    r = IngestStatus.outOfResources("HZ-3004 internal error: " + e);
+                    r = StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3004 internal error: " + e));
                 }
                 stats.count(r.status());
                 result.complete(r);
@@ -157,7 +158,7 @@ public final class IngestService implements StoreHandler {
                     writer.close();
                 }
                 LOG.warn("HZ-3002 could not write {}: {}", rq.sopInstanceUid(), failure.toString());
-                return IngestStatus.outOfResources("HZ-3002 could not write the instance: " + failure.getMessage());
+                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + failure.getMessage()));
             }
             long size = writer.size();
             BlobId id;
@@ -166,7 +167,7 @@ public final class IngestService implements StoreHandler {
             } catch (StorageException e) {
                 writer.close();
                 LOG.warn("HZ-3002 could not commit {}: {}", rq.sopInstanceUid(), e.toString());
-                return IngestStatus.outOfResources("HZ-3002 could not write the instance: " + e.getMessage());
+                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + e.getMessage()));
             }
             InstanceIndexer.Parsed parsed;
             try {
@@ -174,10 +175,10 @@ public final class IngestService implements StoreHandler {
             } catch (InstanceIndexer.Refusal refusal) {
                 removeQuietly(id);
                 LOG.info("refused {} from {}: {}", rq.sopInstanceUid(), caller.aeTitle(), refusal.getMessage());
-                return new StoreResult(refusal.status(), Optional.of(refusal.getMessage()), List.of());
+                return new StoreResult(refusal.status().code(), Optional.of(refusal.getMessage()), List.of());
             }
             var origin = new org.huizhen.storage.index.Origin(caller.institutionId(),
-                    org.huizhen.storage.index.Origin.Protocol.DIMSE, rq.association().callingAe(),
+                    org.huizhen.storage.index.Protocol.DIMSE, rq.association().callingAe(),
                     rq.association().calledAe(), rq.association().remote().getAddress().getHostAddress(), receivedAt);
             try {
                 StoreOutcome outcome = index.store(indexer.record(parsed, id, size, origin));
@@ -187,10 +188,10 @@ public final class IngestService implements StoreHandler {
                 }
             } catch (StorageException e) {
                 LOG.error("HZ-3005 index write failed for {}", rq.sopInstanceUid(), e);
-                return IngestStatus.outOfResources("HZ-3005 could not index the instance: " + e.getMessage());
+                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3005 could not index: " + e.getMessage()));
             }
-            return parsed.warning().map(w -> new StoreResult(w.status(), Optional.of(w.comment()), List.<Integer>of()))
-                    .orElse(IngestStatus.success());
+            return parsed.warning().map(w -> new StoreResult(w.status().code(), Optional.of(w.comment()), List.<Integer>of()))
+                    .orElse(StoreResult.success());
         }
 
         private void removeQuietly(BlobId id) {

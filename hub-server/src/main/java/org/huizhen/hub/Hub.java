@@ -1,0 +1,275 @@
+package org.huizhen.hub;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.huizhen.dicom.data.UID;
+import org.huizhen.dicom.io.DecodeLimits;
+import org.huizhen.dicom.io.TransferSyntax;
+import org.huizhen.dicom.net.DicomServer;
+import org.huizhen.dicom.net.DicomServerConfig;
+import org.huizhen.dicom.net.TlsConfig;
+import org.huizhen.dicom.net.assoc.AssociationDecision;
+import org.huizhen.dicom.net.assoc.AssociationPolicy;
+import org.huizhen.dicom.net.service.DicomServices;
+import org.huizhen.hub.cli.VersionCommand;
+import org.huizhen.hub.config.HubConfig;
+import org.huizhen.hub.ingest.IngestService;
+import org.huizhen.hub.ingest.InstanceIndexer;
+import org.huizhen.hub.security.AeRegistry;
+import org.huizhen.hub.web.HealthHandler;
+import org.huizhen.storage.BlobStore;
+import org.huizhen.storage.Durability;
+import org.huizhen.storage.RecoveryReport;
+import org.huizhen.storage.StorageException;
+import org.huizhen.storage.blob.FileSystemBlobStore;
+import org.huizhen.storage.index.IntegrityReport;
+import org.huizhen.storage.index.MetadataIndex;
+import org.huizhen.storage.index.jdbc.IndexDatabase;
+import org.huizhen.storage.index.jdbc.JdbcMetadataIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hub node: wires storage, the DICOM listener(s) and HTTP together in an explicit order
+ * and takes them down in the reverse order.
+ *
+ * <p>Start: lock the data directory (one node per directory) → blob store, recovering temp
+ * files of interrupted writes → index (migrations) → integrity check in the background →
+ * Vert.x → DICOM listener (+ TLS listener) on Vert.x's event loops → HTTP. Stop: DICOM
+ * listeners (in-flight operations finish) → HTTP → Vert.x → worker pool → index → blobs →
+ * lock.
+ *
+ * <p>Thread-safe: {@link #close()} may be called from a shutdown hook while requests run.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    /** Verification SOP Class (PS3.4 A.4). */
+    private static final String VERIFICATION = "1.2.840.10008.1.1";
+    /** Root of the storage SOP classes in PS3.4 B.5; classes newer than our dictionary still fall here. */
+    private static final String STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
+
+    private final HubConfig config;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Path dataDir;
+    private BlobStore blobs;
+    private MetadataIndex index;
+    private IngestService ingest;
+    private DicomServer dicom;
+    private DicomServer dicomTls;
+    private HttpServer http;
+    private volatile boolean closed;
+
+    private Hub(HubConfig config) {
+        this.config = config;
+        this.dataDir = config.hub().dataDir().toAbsolutePath().normalize();
+    }
+
+    /**
+     * Starts a node. On failure everything already started is stopped again and the exception
+     * says what failed.
+     */
+    public static Hub start(HubConfig config) throws Exception {
+        Hub hub = new Hub(config);
+        try {
+            hub.startAll();
+            return hub;
+        } catch (Exception | Error e) {
+            hub.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Files.createDirectories(dataDir);
+        lockDataDir();
+        Durability durability = config.storage().fsync() ? Durability.FSYNC : Durability.NONE;
+        FileSystemBlobStore fsBlobs = new FileSystemBlobStore(dataDir.resolve("blobs"), durability);
+        blobs = fsBlobs;
+        toClose.add(0, blobs);
+        RecoveryReport recovered = blobs.recover();
+        if (recovered.tempFilesDeleted() > 0) {
+            LOG.warn("start-up recovery: removed {} temporary file(s) ({} bytes) of interrupted writes",
+                    recovered.tempFilesDeleted(), recovered.bytesDeleted());
+        }
+        HubConfig.Index ic = config.storage().index();
+        var dataSource = ic.isPostgres()
+                ? IndexDatabase.postgres(ic.url(), ic.user(), ic.password(), ic.schema())
+                : IndexDatabase.h2(dataDir.resolve("index"));
+        index = JdbcMetadataIndex.open(dataSource, durability);
+        toClose.add(0, index);
+        checkIntegrityInBackground();
+
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ingest-", 0).factory());
+        toClose.add(0, () -> {
+            workers.shutdown();
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        });
+        ingest = new IngestService(blobs, index, new InstanceIndexer(DecodeLimits.DEFAULT), workers);
+
+        Vertx vertx = Vertx.vertx();
+        toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+
+        AeRegistry registry = new AeRegistry(config.institutions(), config.dicom().acceptAnyAe());
+        DicomServices services = DicomServices.builder().store(ingest).build();
+        dicom = DicomServer.start(dicomConfig(registry, vertx, config.dicom().port(), Optional.empty()), services);
+        toClose.add(0, dicom);
+        HubConfig.Tls tls = config.dicom().tls();
+        if (tls != null && tls.enabled()) {
+            List<Path> trusted = tls.trustedCertificates() == null || tls.trustedCertificates().isBlank()
+                    ? List.of() : List.of(Path.of(tls.trustedCertificates()));
+            TlsConfig tlsConfig = TlsConfig.pem(Path.of(tls.certificate()), Path.of(tls.privateKey()), trusted, tls.requireClientAuth());
+            dicomTls = DicomServer.start(dicomConfig(registry, vertx, tls.port(), Optional.of(tlsConfig)), services);
+            toClose.add(0, dicomTls);
+        }
+
+        Router router = Router.router(vertx);
+        router.get("/health").handler(HealthHandler.create(this::health));
+        http = vertx.createHttpServer().requestHandler(router)
+                .listen(config.http().port(), config.http().bind())
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        toClose.add(0, () -> http.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    }
+
+    private DicomServerConfig dicomConfig(AeRegistry registry, Vertx vertx, int port, Optional<TlsConfig> tls) {
+        Predicate<String> syntaxes = uid -> VERIFICATION.equals(uid) || UID.storageSopClasses().contains(uid)
+                || uid.startsWith(STORAGE_ROOT);
+        AssociationPolicy policy = rq -> registry.identify(rq.callingAe(), rq.remote().getAddress())
+                .<AssociationDecision>map(AssociationDecision.Accept::new)
+                .orElseGet(() -> {
+                    LOG.info("association from {} at {} rejected: calling AE title not configured",
+                            rq.callingAe(), rq.remote());
+                    return AssociationDecision.Reject.CALLING_AE_NOT_RECOGNIZED;
+                });
+        DicomServerConfig.Builder b = DicomServerConfig.builder(config.dicom().aeTitle().trim())
+                .bindHost(config.dicom().bind())
+                .port(port)
+                .abstractSyntaxes(syntaxes)
+                .transferSyntaxes(TransferSyntax.all().stream().map(TransferSyntax::uid).toList())
+                .strictCalledAe(config.dicom().strictCalledAe())
+                .policy(policy)
+                .maxPduLength(config.dicom().maxPduLength())
+                .artimTimeout(Duration.ofSeconds(config.dicom().artimTimeoutSeconds()))
+                .eventLoopGroup(vertx.nettyEventLoopGroup());
+        tls.ifPresent(b::tls);
+        return b.build();
+    }
+
+    private void lockDataDir() throws IOException {
+        FileChannel ch = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IllegalStateException("HZ-4002 data directory " + dataDir + " is in use by another hub process");
+        }
+        toClose.add(0, () -> {
+            lock.release();
+            ch.close();
+        });
+    }
+
+    private void checkIntegrityInBackground() {
+        Thread.ofVirtual().name("integrity-check").start(() -> {
+            try {
+                IntegrityReport r = index.verifyBlobs(blobs);
+                if (r.clean()) {
+                    LOG.info("integrity check: {} instance(s), every blob present", r.checked());
+                } else {
+                    LOG.error("HZ-2900 integrity check: {} instance(s) whose blob is missing are not served: {}",
+                            r.missing().size(), r.missing().stream().limit(20).toList());
+                }
+            } catch (StorageException e) {
+                if (!closed) {
+                    LOG.error("integrity check failed", e);
+                }
+            }
+        });
+    }
+
+    private JsonObject health() throws StorageException {
+        return new JsonObject()
+                .put("node", config.hub().nodeName())
+                .put("version", VersionCommand.version())
+                .put("instances", index.instanceCount())
+                .put("ingest", new JsonObject()
+                        .put("success", ingest.stats().successes())
+                        .put("warning", ingest.stats().warnings())
+                        .put("failure", ingest.stats().failures()));
+    }
+
+    public int dicomPort() {
+        return dicom.port();
+    }
+
+    public Optional<Integer> dicomTlsPort() {
+        return Optional.ofNullable(dicomTls).map(DicomServer::port);
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public MetadataIndex index() {
+        return index;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    /** The lines {@code serve} prints once ready; tests parse the DICOM and HTTP lines. */
+    public String describe() {
+        String aet = config.dicom().aeTitle().trim();
+        StringBuilder sb = new StringBuilder();
+        sb.append("Huizhen Hub ").append(VersionCommand.version()).append(" (node ").append(config.hub().nodeName())
+                .append(") is ready.\n");
+        sb.append("  DICOM      AE ").append(aet).append(" on ").append(config.dicom().bind()).append(':').append(dicomPort()).append('\n');
+        dicomTlsPort().ifPresent(p -> sb.append("  DICOM-TLS  AE ").append(aet).append(" on ")
+                .append(config.dicom().bind()).append(':').append(p).append('\n'));
+        sb.append("  HTTP       http://").append(config.http().bind()).append(':').append(httpPort()).append("/  (health: /health)\n");
+        sb.append("  data       ").append(dataDir).append("  (index: ")
+                .append(config.storage().index().isPostgres() ? "PostgreSQL " + config.storage().index().url() : "embedded H2")
+                .append(", fsync ").append(config.storage().fsync() ? "on" : "OFF").append(")\n");
+        long aes = config.institutions().stream().mapToLong(i -> i.aes().size()).sum();
+        sb.append("  callers    ").append(config.dicom().acceptAnyAe() ? "any AE title (demo mode)"
+                : aes + " AE title(s) of " + config.institutions().size() + " institution(s)");
+        return sb.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
+        }
+        toClose.clear();
+    }
+}
