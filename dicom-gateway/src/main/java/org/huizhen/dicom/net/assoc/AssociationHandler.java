@@ -172,7 +172,7 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
     moveTo(State.STA3); // AE-6: valid RQ, issue indication
     Negotiator.Outcome outcome;
     try {
-      outcome = negotiator.negotiate(rq, (InetSocketAddress) ctx.channel().remoteAddress());
+      outcome = negotiator.negotiate(rq, remote());
     } catch (RuntimeException e) {
       LOG.warn("{}: association policy failed", ctx.channel(), e);
       outcome = new Negotiator.Rejected(new AAssociateRj(2, 1, 1));
@@ -180,7 +180,7 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
     switch (outcome) {
       case Negotiator.Accepted a -> {
         AssociationContext context = new AssociationContext(rq.callingAe(), rq.calledAe(),
-            (InetSocketAddress) ctx.channel().remoteAddress(), a.attachment(), isTls());
+            remote(), a.attachment(), isTls());
         association = new Association(ctx.channel(), this, false, rq, a.ac(), a.contexts(), context);
         moveTo(State.STA6); // AE-7: send A-ASSOCIATE-AC
         ctx.writeAndFlush(a.ac());
@@ -214,7 +214,7 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
           .ifPresent(as -> contexts.add(new NegotiatedContext(pc.id(), as, pc.transferSyntax())));
     }
     AssociationContext context = new AssociationContext(request.callingAe(), request.calledAe(),
-        (InetSocketAddress) ctx.channel().remoteAddress(), null, isTls());
+        remote(), null, isTls());
     association = new Association(ctx.channel(), this, true, request, ac, contexts, context);
     moveTo(State.STA6); // AE-3
     fireEstablished();
@@ -359,6 +359,11 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
       fireEnded();
       ctx.writeAndFlush(AAbort.user()).addListener(ChannelFutureListener.CLOSE);
     });
+  }
+
+  /** The peer's address; null on transports without one (e.g. an embedded test channel). */
+  private InetSocketAddress remote() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
   }
 
   private boolean isTls() {
