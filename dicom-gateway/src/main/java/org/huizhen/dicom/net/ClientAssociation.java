@@ -83,12 +83,50 @@ public final class ClientAssociation {
       return CompletableFuture.failedFuture(new IllegalStateException(
           "no accepted presentation context for " + sopClassUid + " with " + transferSyntaxUid));
     }
+    DataSetSource dataSet = DEFLATED.equals(transferSyntaxUid) && (source.length() & 1) == 1
+        ? padToEven(source) : source;
     CommandSet cmd = CommandSet.builder()
         .setString(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
         .setInt(CommandSet.COMMAND_FIELD, CommandSet.C_STORE_RQ)
         .setInt(CommandSet.PRIORITY, CommandSet.PRIORITY_MEDIUM)
         .setString(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid).build();
-    return enqueue(() -> dispatcher.invoke(pc.get().id(), cmd, source));
+    return enqueue(() -> dispatcher.invoke(pc.get().id(), cmd, dataSet));
+  }
+
+  /** Deflated Explicit VR Little Endian (PS3.5 A.5). */
+  private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
+
+  /**
+   * A deflated data set of odd length (seen in real files) gets one trailing zero byte: PDV
+   * fragments and data sets have even length (PS3.5 7.1, A.5), and peers such as DCMTK abort on
+   * an odd fragment. The inflater ignores bytes after the end of the deflate stream.
+   */
+  private static DataSetSource padToEven(DataSetSource source) {
+    return new DataSetSource() {
+      private long position;
+
+      @Override
+      public long length() {
+        return source.length() + 1;
+      }
+
+      @Override
+      public void read(io.netty.buffer.ByteBuf dst, int n) throws java.io.IOException {
+        int fromSource = (int) Math.min(n, source.length() - position);
+        if (fromSource > 0) {
+          source.read(dst, fromSource);
+        }
+        if (fromSource < n) {
+          dst.writeByte(0);
+        }
+        position += n;
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        source.close();
+      }
+    };
   }
 
   /** Releases after the queued operations (PS3.8 7.2). Completes when the connection is closed. */

@@ -109,7 +109,7 @@ class DcmtkStoreScuInteropTest {
   void storescuSendsEveryTestFileByteIdentical(@TempDir Path dcmtkDir) {
     NetTestSupport.requireTool("storescp");
     List<Part10> sources = sourceFiles();
-    Path profile = associationProfile(sources);
+    Path profile = associationProfile(received, sources);
     Run r = storescu(storescuArgs(profile, server.port(), sources));
     // storescu refuses files whose data set lacks SOP Class/Instance UID (the DICOMDIR and
     // UN_sequence.dcm, a data set of one private sequence); those never reach us
@@ -140,7 +140,7 @@ class DcmtkStoreScuInteropTest {
     });
   }
 
-  private static String[] storescuArgs(Path profile, int port, List<Part10> files) {
+  static String[] storescuArgs(Path profile, int port, List<Part10> files) {
     // propose exactly the SOP class / transfer syntax pairs of the files, so that storescu sends
     // each file in its own transfer syntax instead of converting it
     List<String> args = new ArrayList<>(List.of("-xf", profile.toString(), "Files",
@@ -153,7 +153,7 @@ class DcmtkStoreScuInteropTest {
    * Whether the data set holds an undefined length (FFFFFFFF) or the Data Set Trailing Padding
    * tag (FFFC,FFFC) anywhere, which storescu re-encodes: a coarse but safe test.
    */
-  private static boolean reencodedByStorescu(Part10 p) {
+  static boolean reencodedByStorescu(Part10 p) {
     try {
       byte[] all = java.nio.file.Files.readAllBytes(p.file());
       for (int i = (int) p.dataSetOffset(); i + 4 <= all.length; i++) {
@@ -177,7 +177,7 @@ class DcmtkStoreScuInteropTest {
         .filter(p -> !reencodedByStorescu(p)).toList();
     assertThat(sources).hasSizeGreaterThan(10);
     int processes = 4;
-    Path profile = associationProfile(sources);
+    Path profile = associationProfile(received, sources);
     List<Process> running = new ArrayList<>();
     for (int i = 0; i < processes; i++) {
       List<String> cmd = new ArrayList<>(List.of("storescu", "-aet", "CLINIC" + i, "-aec", "HUB", "-nh",
@@ -199,7 +199,7 @@ class DcmtkStoreScuInteropTest {
    * A storescu association configuration (DCMTK's -xf file format) with one presentation context
    * per distinct SOP class and transfer syntax of {@code files}, each with only that syntax.
    */
-  private Path associationProfile(List<Part10> files) {
+  static Path associationProfile(Path dir, List<Part10> files) {
     List<String> pairs = files.stream().filter(p -> p.sopClassUid() != null && !p.sopClassUid().isEmpty())
         .map(p -> p.sopClassUid() + "\\" + p.transferSyntaxUid()).distinct().sorted().toList();
     List<String> ts = files.stream().map(Part10::transferSyntaxUid).filter(Objects::nonNull)
@@ -216,7 +216,7 @@ class DcmtkStoreScuInteropTest {
     }
     cfg.append("[[Profiles]]\n[Files]\nPresentationContexts = Contexts\n");
     try {
-      Path file = received.resolve("storescu.cfg");
+      Path file = dir.resolve("storescu.cfg");
       java.nio.file.Files.writeString(file, cfg);
       return file;
     } catch (java.io.IOException e) {

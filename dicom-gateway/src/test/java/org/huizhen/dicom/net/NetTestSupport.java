@@ -141,8 +141,21 @@ public final class NetTestSupport {
       }
     }
 
+    /**
+     * SHA-256 of the data set as a conformant sender transmits it, hex: the bytes after group
+     * 0002, plus one zero byte for a Deflated data set of odd length (PS3.5 A.5 even length).
+     */
+    public String transmittedDigest() {
+      boolean pad = "1.2.840.10008.1.2.1.99".equals(transferSyntaxUid) && (dataSetLength() & 1) == 1;
+      return pad ? digest(true) : dataSetDigest();
+    }
+
     /** SHA-256 of the data set bytes, hex. */
     public String dataSetDigest() {
+      return digest(false);
+    }
+
+    private String digest(boolean padByte) {
       try (FileChannel ch = FileChannel.open(file)) {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         ByteBuffer buf = ByteBuffer.allocate(65536);
@@ -151,6 +164,9 @@ public final class NetTestSupport {
           buf.flip();
           md.update(buf);
           buf.clear();
+        }
+        if (padByte) {
+          md.update((byte) 0);
         }
         return HexFormat.of().formatHex(md.digest());
       } catch (IOException e) {

@@ -378,12 +378,13 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
       if (endCause == null) {
         endCause = new AssociationAbortedException("ARTIM timer expired in " + state, -1, 0);
       }
-      if (state == State.STA2 || state == State.STA5 || state == State.STA7) {
-        // PS3.8 9.1.5: no A-ASSOCIATE-RQ / no answer in time: abort, then close
-        ctx.writeAndFlush(state == State.STA2 ? AAbort.provider(AAbort.REASON_NOT_SPECIFIED) : AAbort.user());
+      if (state == State.STA5 || state == State.STA7) {
+        // the peer did not answer our A-ASSOCIATE-RQ / A-RELEASE-RQ in time: abort, then close
+        ctx.writeAndFlush(AAbort.user());
         moveTo(State.STA13);
         fireEnded();
       }
+      // STA2 (no A-ASSOCIATE-RQ after connect) and STA13: AA-2, just close (PS3.8 9.1.5)
       if (state != State.STA1) {
         moveTo(State.STA1); // AA-2: close transport
       }
