@@ -400,6 +400,11 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void fireEstablished() {
+    org.huizhen.dicom.net.dimse.PDataAssembler assembler =
+        ctx.pipeline().get(org.huizhen.dicom.net.dimse.PDataAssembler.class);
+    if (assembler != null) {
+      assembler.enable();
+    }
     ctx.fireUserEventTriggered(new AssociationEvent.Established(association));
     established.complete(association);
   }

@@ -36,6 +36,7 @@ public final class PDataAssembler extends ChannelInboundHandlerAdapter {
   private int commandContextId;
   private int dataContextId = -1;
   private boolean failed;
+  private boolean enabled;
 
   public PDataAssembler(int maxCommandSetLength) {
     this.maxCommandSetLength = maxCommandSetLength;
@@ -43,7 +44,9 @@ public final class PDataAssembler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof PDataTf pdata)) {
+    if (!(msg instanceof PDataTf pdata) || !enabled) {
+      // before the association is established a P-DATA-TF is an unexpected PDU: the
+      // association handler sees it as such and aborts with reason 2 (PS3.8 9.2 AA-1/AA-8)
       ctx.fireChannelRead(msg);
       return;
     }
@@ -61,6 +64,11 @@ public final class PDataAssembler extends ChannelInboundHandlerAdapter {
     } finally {
       pdata.release();
     }
+  }
+
+  /** Starts assembling: called by the association handler on entering STA6. Event loop only. */
+  public void enable() {
+    enabled = true;
   }
 
   private void onCommandFragment(ChannelHandlerContext ctx, Pdv pdv) {
