@@ -35,6 +35,9 @@ public interface MetadataIndex extends AutoCloseable {
     /** All versions of an instance, oldest first; empty if never stored. */
     List<InstanceVersion> versionsOf(String sopInstanceUid) throws StorageException;
 
+    /** Replacements of an instance (NEW_VERSION events), oldest first. */
+    List<VersionEvent> versionEventsOf(String sopInstanceUid) throws StorageException;
+
     /**
      * Streams matching available instances to {@code action} without loading them all (for export).
      * The action runs on the calling thread while a database cursor is open; it should not block for long.

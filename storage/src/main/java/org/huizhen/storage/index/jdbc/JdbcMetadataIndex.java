@@ -42,6 +42,7 @@ import org.huizhen.storage.index.StoreOutcome;
 import org.huizhen.storage.index.StoredInstance;
 import org.huizhen.storage.index.StudyData;
 import org.huizhen.storage.index.StudySummary;
+import org.huizhen.storage.index.VersionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -546,6 +547,30 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         result.add(version(sopInstanceUid, rs, null));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public List<VersionEvent> versionEventsOf(String sopInstanceUid) throws StorageException {
+        checkOpen();
+        return tx.read(c -> {
+            List<VersionEvent> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.occurred_at, e.old_version, e.new_version,"
+                    + " e.old_sha256, e.new_sha256, oi.code, e.protocol, e.calling_ae, e.called_ae, e.remote_host"
+                    + " FROM instance_version_event e JOIN institution oi ON oi.id = e.origin_institution_pk"
+                    + " WHERE e.sop_uid = ? ORDER BY e.new_version")) {
+                ps.setString(1, sopInstanceUid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Instant at = rs.getObject(1, OffsetDateTime.class).toInstant();
+                        Origin origin = new Origin(rs.getString(6), Protocol.valueOf(rs.getString(7)),
+                                rs.getString(8), rs.getString(9), rs.getString(10), at);
+                        result.add(new VersionEvent(sopInstanceUid, at, rs.getInt(2), rs.getInt(3), rs.getString(4),
+                                rs.getString(5), origin));
                     }
                 }
             }
