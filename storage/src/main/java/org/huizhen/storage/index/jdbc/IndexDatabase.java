@@ -21,27 +21,34 @@ import org.huizhen.storage.StorageException;
  * {@link JdbcMetadataIndex#close()} closes it.
  *
  * <h2>H2 durability (H2 2.3.232, MVStore)</h2>
- * What H2 does on COMMIT, read from the 2.3.232 classes (org.h2.mvstore.tx.TransactionStore
- * {@code endTransaction}, org.h2.engine.Database {@code setWriteDelay}/{@code sync},
- * org.h2.command.dml.TransactionCommand, org.h2.mvstore.SingleFileStore {@code sync}) and the
- * H2 documentation (advanced.html, "Durability Problems"; commands.html, "SET WRITE_DELAY"):
+ * What H2 does on COMMIT, read from the 2.3.232 classes ({@code org.h2.mvstore.tx.TransactionStore
+ * .endTransaction}, {@code org.h2.engine.Database.setWriteDelay/sync},
+ * {@code org.h2.mvstore.FileStore.setAutoCommitDelay/storeIt/submitOrRun},
+ * {@code org.h2.command.dml.TransactionCommand}, {@code org.h2.mvstore.SingleFileStore.sync}) and
+ * the H2 documentation (advanced.html "Durability Problems"; commands.html "SET WRITE_DELAY"):
  * <ul>
- *   <li>A commit only marks the transaction committed in memory. The MVStore writes a new chunk
- *       to the file synchronously in the committing thread only when its auto-commit delay is
- *       0; otherwise a background thread writes changes later. The delay is the database
- *       setting {@code WRITE_DELAY} (default {@code Constants.DEFAULT_WRITE_DELAY} = 500 ms),
- *       which {@code Database.setWriteDelay} passes to {@code MVStore.setAutoCommitDelay}.
- *       So by default a commit that returned can be lost by a SIGKILL within ~0.5 s.</li>
- *   <li>Even with {@code WRITE_DELAY=0} the chunk is written with {@code FileChannel.write}
- *       into the OS page cache: it survives the process being killed, not a power cut. H2 calls
- *       {@code FileChannel.force} only from {@code MVStore.sync()}, reached from
- *       {@code CHECKPOINT SYNC} (and when the database closes); no commit path forces the file.</li>
+ *   <li>A commit only marks the transaction committed in memory. {@code endTransaction} writes
+ *       the store synchronously ({@code MVStore.commit()}) only when the auto-commit delay is 0;
+ *       otherwise the background writer thread saves changes later, and even then chunk
+ *       serialization and the file write are handed to the "H2-serialization"/"H2-save"
+ *       executors. The delay is the database setting {@code WRITE_DELAY} (default
+ *       {@code Constants.DEFAULT_WRITE_DELAY} = 500 ms; the plain MVStore default
+ *       {@code autoCommitDelay} is 1000 ms), which {@code Database.setWriteDelay} passes to
+ *       {@code MVStore.setAutoCommitDelay}. So by default a commit that returned can be lost by
+ *       a SIGKILL within about half a second.</li>
+ *   <li>{@code WRITE_DELAY=0} stops the background thread and its executors, so the commit's
+ *       chunk is written by the committing thread with {@code FileChannel.write} before commit
+ *       returns: it is in the OS page cache and survives a killed process, not a power cut.</li>
+ *   <li>H2 calls {@code FileChannel.force} only from {@code MVStore.sync()}, reached from
+ *       {@code CHECKPOINT SYNC} and when the database closes; no commit path forces the file.
+ *       {@code CHECKPOINT SYNC} also compacts (measured here: ~17 ms per store on a small index
+ *       versus ~1 ms for a plain fsync).</li>
  * </ul>
- * Hence: the H2 URL sets {@code WRITE_DELAY=0} (a returned commit is in the file: survives
- * SIGKILL) and, with {@link org.huizhen.storage.Durability#FSYNC}, {@link JdbcMetadataIndex}
- * runs {@code CHECKPOINT SYNC} after every write transaction, before {@code store} returns (a
- * returned commit is on stable storage: survives power loss). The crash test in this module
- * checks the first half by killing a writer JVM.
+ * Hence: the H2 URL sets {@code WRITE_DELAY=0} (a returned commit is in the file) and, with
+ * {@link org.huizhen.storage.Durability#FSYNC}, {@link JdbcMetadataIndex} forces the database
+ * file ({@code fsync} of its inode through its own descriptor) after every write transaction,
+ * before {@code store} returns, so a returned commit is on stable storage. The crash test in this
+ * module kills a writer JVM with SIGKILL and checks every acknowledged row.
  *
  * <p>PostgreSQL is durable on commit with its defaults ({@code fsync=on},
  * {@code synchronous_commit=on}); the server's configuration is the operator's.
