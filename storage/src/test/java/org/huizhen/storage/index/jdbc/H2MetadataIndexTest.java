@@ -42,7 +42,7 @@ class H2MetadataIndexTest extends MetadataIndexContract {
         index.store(TestRecords.record(blobs, TestRecords.institution(), "P-F", TestRecords.uid(),
                 TestRecords.uid(), "CT", sop, "fsync " + sop));
         assertThat(JdbcMetadataIndex.h2FsyncCount()).isGreaterThan(before);
-        // Reads do not force anything (other test classes may run in parallel JVMs, not in this one).
+        // Reads do not force anything.
         long afterStore = JdbcMetadataIndex.h2FsyncCount();
         index.findInstance(sop);
         assertThat(JdbcMetadataIndex.h2FsyncCount()).isEqualTo(afterStore);
