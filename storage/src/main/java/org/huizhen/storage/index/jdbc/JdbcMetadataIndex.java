@@ -765,6 +765,29 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         });
     }
 
+    /**
+     * Diagnostics: the first column (lower case) of every index on {@code table} in the index's
+     * schema, read from JDBC metadata; used to check that lookups are backed by indexes.
+     */
+    public java.util.Set<String> leadingIndexColumns(String table) throws StorageException {
+        checkOpen();
+        return tx.read(c -> {
+            java.util.Set<String> columns = new java.util.TreeSet<>();
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            // H2 folds unquoted names to upper case, PostgreSQL to lower case.
+            for (String name : List.of(table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT))) {
+                try (ResultSet rs = meta.getIndexInfo(c.getCatalog(), c.getSchema(), name, false, true)) {
+                    while (rs.next()) {
+                        if (rs.getShort("ORDINAL_POSITION") == 1 && rs.getString("COLUMN_NAME") != null) {
+                            columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+            return columns;
+        });
+    }
+
     // ---------------------------------------------------------------- lifecycle and helpers
 
     @Override

@@ -400,6 +400,22 @@ abstract class MetadataIndexContract {
         assertThat(index.findInstance(sop)).isEmpty();
     }
 
+    /**
+     * Lookups must stay fast at 100,000+ studies: every column the hub looks up by leads some
+     * index. Checked through JDBC metadata, so the same test holds on both databases.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "study, study_uid", "study, accession_number", "study, study_date", "study, patient_pk",
+            "study, last_received_at", "series, series_uid", "series, study_pk", "instance, sop_uid",
+            "instance, series_pk", "instance, blob_id", "patient, patient_id", "patient, name_search",
+            "patient, name_ideographic", "patient, birth_date", "patient, institution_id",
+            "instance_history, sop_uid", "instance_version_event, sop_uid"
+    })
+    void lookupColumnsAreIndexed(String table, String column) throws Exception {
+        assertThat(index.leadingIndexColumns(table)).contains(column);
+    }
+
     @Test
     void reopeningKeepsDataAndSchema() throws Exception {
         String sop = uid();
