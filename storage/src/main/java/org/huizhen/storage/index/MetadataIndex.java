@@ -47,6 +47,9 @@ public interface MetadataIndex extends AutoCloseable {
     /** Number of instances (current versions, available or not). */
     long instanceCount() throws StorageException;
 
+    /** One institution's patient record, if known; {@code issuer} null matches records without an issuer. */
+    Optional<PatientRecord> findPatient(String institutionId, String patientId, String issuer) throws StorageException;
+
     /** A study with derived counts, if known. */
     Optional<StudySummary> findStudy(String studyInstanceUid) throws StorageException;
 

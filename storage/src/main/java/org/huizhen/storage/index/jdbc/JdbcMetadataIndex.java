@@ -40,6 +40,8 @@ import org.huizhen.storage.index.IntegrityReport;
 import org.huizhen.storage.index.MetadataIndex;
 import org.huizhen.storage.index.Origin;
 import org.huizhen.storage.index.PatientData;
+import org.huizhen.storage.index.PatientName;
+import org.huizhen.storage.index.PatientRecord;
 import org.huizhen.storage.index.Protocol;
 import org.huizhen.storage.index.SeriesData;
 import org.huizhen.storage.index.StoreOutcome;
@@ -71,6 +73,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataIndex.class);
     private static final int MAX_UID = 64;
     private static final int FETCH_SIZE = 500;
+    private static final int VERIFY_PAGE = 1000;
     /** fsyncs of H2 database files by all indexes in this JVM (a metric; tests check the durable path is taken). */
     private static final java.util.concurrent.atomic.AtomicLong FSYNCS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -100,10 +103,13 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public static JdbcMetadataIndex open(DataSource dataSource, Durability durability) throws StorageException {
         Objects.requireNonNull(dataSource, "dataSource");
         boolean h2;
+        boolean h2Remote = false;
         String h2File = null;
         try (Connection c = dataSource.getConnection()) {
             h2 = c.getMetaData().getDatabaseProductName().toUpperCase(Locale.ROOT).contains("H2");
             if (h2) {
+                String url = c.getMetaData().getURL();
+                h2Remote = url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
                 try (Statement s = c.createStatement()) {
                     // Persistent database setting; also fixes databases opened with a URL that lacks it.
                     s.execute("SET WRITE_DELAY 0");
@@ -131,7 +137,14 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         }
         FileChannel h2Channel = null;
         Tx.CommitHook hook = Tx.CommitHook.NONE;
-        if (h2File != null && durability == Durability.FSYNC) {
+        if (h2Remote && durability == Durability.FSYNC) {
+            // The file is on the server's machine: ask the server to force it (slower: it also compacts).
+            hook = c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                }
+            };
+        } else if (h2File != null && durability == Durability.FSYNC) {
             // See IndexDatabase: with WRITE_DELAY=0 the commit has written its chunk to the file
             // (page cache) before returning; fsync of the file's inode through our own descriptor
             // puts it on stable storage. Cheaper than CHECKPOINT SYNC, which also compacts.
@@ -338,7 +351,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                         LOG.warn("HZ-2103 series {} arrived under another study (key {} vs {}); kept with the first",
                                 s.seriesInstanceUid(), rs.getLong(2), studyPk);
                     }
-                    Integer number = (Integer) rs.getObject(4, Integer.class);
+                    Integer number = rs.getObject(4, Integer.class);
                     boolean changed = differs(s.modality(), rs.getString(3)) || differs(s.seriesNumber(), number)
                             || differs(s.bodyPartExamined(), rs.getString(5))
                             || differs(s.description(), rs.getString(6));
@@ -635,7 +648,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             params.add(uid);
         });
         sql.append(" ORDER BY i.id");
-        tx.read(c -> {
+        tx.readOnce(c -> { // once: a retry would hand rows to the action twice
             // Auto-commit off + fetch size: PostgreSQL streams through a cursor instead of
             // materialising the result; H2 spills large results to disk itself.
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -690,56 +703,102 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         });
     }
 
+    @Override
+    public Optional<PatientRecord> findPatient(String institutionId, String patientId, String issuer)
+            throws StorageException {
+        checkOpen();
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.name_text, p.name_alphabetic,"
+                    + " p.name_ideographic, p.name_phonetic, p.birth_date, p.sex FROM patient p"
+                    + " JOIN institution pi ON pi.id = p.institution_id"
+                    + " WHERE pi.code = ? AND p.patient_id = ? AND p.issuer = ?")) {
+                ps.setString(1, institutionId);
+                ps.setString(2, patientId);
+                ps.setString(3, issuer == null ? "" : issuer);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<PatientRecord>empty();
+                    }
+                    String text = rs.getString(2);
+                    PatientName name = text == null ? null
+                            : new PatientName(text, rs.getString(3), rs.getString(4), rs.getString(5));
+                    PatientData data = new PatientData(patientId, issuer == null || issuer.isEmpty() ? null : issuer,
+                            name, rs.getObject(6, LocalDate.class), rs.getString(7));
+                    return Optional.of(new PatientRecord(rs.getLong(1), institutionId, data));
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- integrity
 
     @Override
     public IntegrityReport verifyBlobs(BlobStore blobs) throws StorageException {
+        return verifyBlobs(blobs, VERIFY_PAGE);
+    }
+
+    /** {@link #verifyBlobs(BlobStore)} reading {@code pageSize} rows per transaction. */
+    public IntegrityReport verifyBlobs(BlobStore blobs, int pageSize) throws StorageException {
         checkOpen();
-        List<Row> rows = new ArrayList<>();
-        // Pass 1: read (id, blob, available) of every current instance; small rows, streamed.
-        tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, sop_uid, blob_id, available FROM instance ORDER BY id")) {
-                ps.setFetchSize(FETCH_SIZE * 10);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Row(rs.getLong(1), rs.getString(2), BlobId.parse(rs.getString(3)),
-                                rs.getBoolean(4)));
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be >= 1");
+        }
+        long checked = 0;
+        long after = Long.MIN_VALUE;
+        List<IntegrityReport.MissingBlob> missing = new ArrayList<>();
+        List<String> restored = new ArrayList<>();
+        while (true) {
+            // Keyset pages of current instances: memory stays bounded at any index size, and no
+            // transaction stays open while the (possibly slow) blob store is asked.
+            long from = after;
+            List<Row> page = tx.read(c -> {
+                List<Row> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, sop_uid, blob_id, available FROM instance"
+                        + " WHERE id > ? ORDER BY id FETCH FIRST " + pageSize + " ROWS ONLY")) {
+                    ps.setLong(1, from);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(new Row(rs.getLong(1), rs.getString(2), BlobId.parse(rs.getString(3)),
+                                    rs.getBoolean(4)));
+                        }
                     }
                 }
+                return rows;
+            });
+            if (page.isEmpty()) {
+                break;
             }
-            return null;
-        });
-        // Pass 2: check the blobs outside any transaction (file system calls may be slow).
-        List<IntegrityReport.MissingBlob> missing = new ArrayList<>();
-        List<Row> toDisable = new ArrayList<>();
-        List<Row> toEnable = new ArrayList<>();
-        for (Row row : rows) {
-            boolean present;
-            try {
-                present = blobs.exists(row.blobId());
-            } catch (StorageException e) {
-                throw new StorageException("HZ-2106 blob verification failed at " + row.sopUid() + ": "
-                        + e.getMessage(), e);
-            }
-            if (!present) {
-                missing.add(new IntegrityReport.MissingBlob(row.sopUid(), row.blobId()));
-                if (row.available()) {
-                    toDisable.add(row);
+            List<Row> toDisable = new ArrayList<>();
+            List<Row> toEnable = new ArrayList<>();
+            for (Row row : page) {
+                boolean present;
+                try {
+                    present = blobs.exists(row.blobId());
+                } catch (StorageException e) {
+                    throw new StorageException("HZ-2106 blob verification failed at " + row.sopUid() + ": "
+                            + e.getMessage(), e);
                 }
-            } else if (!row.available()) {
-                toEnable.add(row);
+                if (!present) {
+                    missing.add(new IntegrityReport.MissingBlob(row.sopUid(), row.blobId()));
+                    if (row.available()) {
+                        toDisable.add(row);
+                    }
+                } else if (!row.available()) {
+                    toEnable.add(row);
+                    restored.add(row.sopUid());
+                }
             }
+            // Guarded by blob_id, so a NEW_VERSION stored meanwhile is not touched.
+            setAvailability(toDisable, false);
+            setAvailability(toEnable, true);
+            checked += page.size();
+            after = page.get(page.size() - 1).id();
         }
-        // Pass 3: flip the flags, guarded by blob_id so a concurrent NEW_VERSION is not touched.
-        setAvailability(toDisable, false);
-        setAvailability(toEnable, true);
         if (!missing.isEmpty()) {
             LOG.warn("HZ-2106 {} instance(s) have no blob and are not served: first {}", missing.size(),
                     missing.get(0));
         }
-        return new IntegrityReport(rows.size(), missing,
-                toEnable.stream().map(Row::sopUid).toList());
+        return new IntegrityReport(checked, missing, restored);
     }
 
     /** One instance row as {@link #verifyBlobs} sees it. */

@@ -75,12 +75,20 @@ public final class Tx {
 
     /** Runs a transaction that changes data; the commit hook runs after the commit. */
     public <T> T write(Work<T> work) throws StorageException {
-        return run(work, true);
+        return run(work, true, maxAttempts);
     }
 
     /** Runs a transaction that only reads; no commit hook. */
     public <T> T read(Work<T> work) throws StorageException {
-        return run(work, false);
+        return run(work, false, maxAttempts);
+    }
+
+    /**
+     * Runs a reading transaction exactly once: for work with effects outside the connection
+     * (streaming rows to a consumer), which a retry would repeat.
+     */
+    public <T> T readOnce(Work<T> work) throws StorageException {
+        return run(work, false, 1);
     }
 
     /** Number of retried attempts so far (a metric; tests use it to see that races happened). */
@@ -88,9 +96,9 @@ public final class Tx {
         return retries.get();
     }
 
-    private <T> T run(Work<T> work, boolean writes) throws StorageException {
+    private <T> T run(Work<T> work, boolean writes, int attempts) throws StorageException {
         SQLException last = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 T result;
@@ -106,18 +114,18 @@ public final class Tx {
                 }
                 return result;
             } catch (SQLException e) {
-                if (!isRetryable(e)) {
+                if (!isRetryable(e) || attempts == 1) {
                     throw new StorageException("HZ-2101 index database error (SQLSTATE " + e.getSQLState() + "): "
                             + e.getMessage(), e);
                 }
                 last = e;
                 retries.incrementAndGet();
-                if (attempt < maxAttempts) {
+                if (attempt < attempts) {
                     backOff(attempt);
                 }
             }
         }
-        throw new StorageException("HZ-2102 index transaction still conflicting after " + maxAttempts
+        throw new StorageException("HZ-2102 index transaction still conflicting after " + attempts
                 + " attempts (SQLSTATE " + last.getSQLState() + "): " + last.getMessage(), last);
     }
 

@@ -107,6 +107,12 @@ abstract class MetadataIndexContract {
         assertThat(s.origin()).isEqualTo(r.origin());
         assertThat(index.instancesOfStudy(studyUid)).containsExactly(s);
 
+        org.huizhen.storage.index.PatientRecord patient = index.findPatient(inst, "P-001", r.patient().issuer())
+                .orElseThrow();
+        assertThat(patient.patientKey()).isEqualTo(s.patientKey());
+        assertThat(patient.patient()).isEqualTo(r.patient()); // name groups, birth date, sex round-trip
+        assertThat(index.findPatient(inst, "P-001", null)).isEmpty(); // another issuer, another patient
+
         StudySummary study = index.findStudy(studyUid).orElseThrow();
         assertThat(study.studyKey()).isEqualTo(s.studyKey());
         assertThat(study.institutionId()).isEqualTo(inst);
@@ -222,6 +228,10 @@ abstract class MetadataIndexContract {
         List<StoredInstance> instances = index.instancesOfStudy(studyUid);
         assertThat(instances).extracting(StoredInstance::patientKey).containsOnly(instances.get(0).patientKey());
         assertThat(instances).extracting(StoredInstance::issuer).containsOnly((String) null);
+        // The patient was completed the same way: name and sex from the first, birth date from the second.
+        PatientData patient = index.findPatient(inst, "P-004", null).orElseThrow().patient();
+        assertThat(patient).isEqualTo(new PatientData("P-004", null, PatientName.of("Zhang^San"),
+                LocalDate.of(1980, 1, 2), "F"));
     }
 
     @Test
@@ -347,7 +357,8 @@ abstract class MetadataIndexContract {
         index.store(lost);
         blobs.remove(lost.instance().blobId()); // e.g. a disk fault or an operator's mistake
 
-        IntegrityReport report = index.verifyBlobs(blobs);
+        // Small pages, so the check has to walk several of them.
+        IntegrityReport report = index.verifyBlobs(blobs, 7);
 
         assertThat(report.missing()).containsExactly(
                 new IntegrityReport.MissingBlob(lostSop, lost.instance().blobId()));

@@ -96,6 +96,20 @@ class TxTest {
     }
 
     @Test
+    void readOnceNeverRepeatsTheWork() {
+        AtomicInteger attempts = new AtomicInteger();
+        Tx tx = tx(4, Tx.CommitHook.NONE);
+
+        // Even a retryable conflict is not retried: the work may have handed rows out already.
+        assertThatThrownBy(() -> tx.readOnce(c -> {
+            attempts.incrementAndGet();
+            insert(c, 1);
+            return null;
+        })).hasMessageStartingWith("HZ-2101");
+        assertThat(attempts).hasValue(1);
+    }
+
+    @Test
     void nonRetryableErrorFailsAtOnceWithHz2101() {
         AtomicInteger attempts = new AtomicInteger();
         Tx tx = tx(4, Tx.CommitHook.NONE);
