@@ -53,6 +53,9 @@ public interface MetadataIndex extends AutoCloseable {
     /** A study with derived counts, if known. */
     Optional<StudySummary> findStudy(String studyInstanceUid) throws StorageException;
 
+    /** Series of a study that have available instances, ordered by series number then UID. */
+    List<SeriesSummary> seriesOfStudy(String studyInstanceUid) throws StorageException;
+
     /**
      * Checks that the blob of every current instance exists. Rows whose blob is missing are
      * reported and marked unavailable so they are not served; rows whose blob is back are

@@ -44,6 +44,7 @@ import org.huizhen.storage.index.PatientName;
 import org.huizhen.storage.index.PatientRecord;
 import org.huizhen.storage.index.Protocol;
 import org.huizhen.storage.index.SeriesData;
+import org.huizhen.storage.index.SeriesSummary;
 import org.huizhen.storage.index.StoreOutcome;
 import org.huizhen.storage.index.StoredInstance;
 import org.huizhen.storage.index.StudyData;
@@ -682,8 +683,9 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public Optional<StudySummary> findStudy(String studyInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT st.id, pi.code, p.patient_id, st.study_date,"
-                    + " st.accession_number, st.description, st.modalities,"
+            try (PreparedStatement ps = c.prepareStatement("SELECT st.id, st.patient_pk, pi.code, p.patient_id,"
+                    + " st.study_date, st.study_time, st.accession_number, st.study_id, st.description,"
+                    + " st.referring_physician, st.modalities, st.last_received_at,"
                     + " (SELECT COUNT(DISTINCT i.series_pk) FROM instance i JOIN series se ON se.id = i.series_pk"
                     + "   WHERE se.study_pk = st.id AND i.available),"
                     + " (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.series_pk"
@@ -695,11 +697,39 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                     if (!rs.next()) {
                         return Optional.<StudySummary>empty();
                     }
-                    return Optional.of(new StudySummary(rs.getLong(1), studyInstanceUid, rs.getString(2),
-                            rs.getString(3), rs.getObject(4, LocalDate.class), rs.getString(5), rs.getString(6),
-                            splitModalities(rs.getString(7)), rs.getInt(8), rs.getInt(9)));
+                    StudyData study = new StudyData(studyInstanceUid, rs.getObject(5, LocalDate.class),
+                            rs.getObject(6, LocalTime.class), rs.getString(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10));
+                    return Optional.of(new StudySummary(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                            rs.getString(4), study, splitModalities(rs.getString(11)), rs.getInt(13), rs.getInt(14),
+                            rs.getObject(12, OffsetDateTime.class).toInstant()));
                 }
             }
+        });
+    }
+
+    @Override
+    public List<SeriesSummary> seriesOfStudy(String studyInstanceUid) throws StorageException {
+        checkOpen();
+        return tx.read(c -> {
+            List<SeriesSummary> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT se.id, se.study_pk, se.series_uid, se.modality,"
+                    + " se.series_number, se.body_part, se.description, COUNT(i.id)"
+                    + " FROM series se JOIN study st ON st.id = se.study_pk"
+                    + " JOIN instance i ON i.series_pk = se.id AND i.available"
+                    + " WHERE st.study_uid = ?"
+                    + " GROUP BY se.id, se.study_pk, se.series_uid, se.modality, se.series_number, se.body_part,"
+                    + " se.description ORDER BY se.series_number, se.series_uid")) {
+                ps.setString(1, studyInstanceUid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        SeriesData series = new SeriesData(rs.getString(3), rs.getString(4),
+                                rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7));
+                        result.add(new SeriesSummary(rs.getLong(1), rs.getLong(2), series, rs.getInt(8)));
+                    }
+                }
+            }
+            return result;
         });
     }
 

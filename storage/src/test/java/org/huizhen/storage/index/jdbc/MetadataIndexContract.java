@@ -115,10 +115,10 @@ abstract class MetadataIndexContract {
 
         StudySummary study = index.findStudy(studyUid).orElseThrow();
         assertThat(study.studyKey()).isEqualTo(s.studyKey());
+        assertThat(study.patientKey()).isEqualTo(s.patientKey());
         assertThat(study.institutionId()).isEqualTo(inst);
-        assertThat(study.studyDate()).isEqualTo(r.study().studyDate());
-        assertThat(study.accessionNumber()).isEqualTo(r.study().accessionNumber());
-        assertThat(study.description()).isEqualTo(r.study().description()); // Chinese text round-trips
+        assertThat(study.study()).isEqualTo(r.study()); // all attributes, Chinese description included
+        assertThat(study.lastReceivedAt()).isEqualTo(r.origin().receivedAt());
         assertThat(study.modalities()).containsExactly("CT");
         assertThat(study.seriesCount()).isEqualTo(1);
         assertThat(study.instanceCount()).isEqualTo(1);
@@ -219,9 +219,10 @@ abstract class MetadataIndexContract {
                 new SeriesData(uid(), "SR", 3, null, null), instance(blobs, uid(), 1, "b " + studyUid)));
 
         StudySummary study = index.findStudy(studyUid).orElseThrow();
-        assertThat(study.studyDate()).isEqualTo(LocalDate.of(2026, 10, 30)); // kept from the first
-        assertThat(study.description()).isEqualTo("胸部CT");                    // kept from the first
-        assertThat(study.accessionNumber()).isEqualTo("ACC-77");               // filled by the second
+        // date, study ID and description kept from the first; accession and physician filled by the second
+        assertThat(study.study()).isEqualTo(new StudyData(studyUid, LocalDate.of(2026, 10, 30), null, "ACC-77",
+                "S9", "胸部CT", "Li^Ming"));
+        assertThat(study.lastReceivedAt()).isEqualTo(now.plusSeconds(1).truncatedTo(ChronoUnit.MICROS));
         assertThat(study.modalities()).containsExactly("CT", "SR");            // union, sorted
         assertThat(study.seriesCount()).isEqualTo(2);
         assertThat(study.instanceCount()).isEqualTo(2);
@@ -299,6 +300,12 @@ abstract class MetadataIndexContract {
         assertThat(summary.seriesCount()).isEqualTo(3);
         assertThat(summary.instanceCount()).isEqualTo(threads * perThread);
         assertThat(summary.modalities()).containsExactly("CT", "PR", "SR");
+        List<org.huizhen.storage.index.SeriesSummary> series = index.seriesOfStudy(studyUid);
+        assertThat(series).extracting(org.huizhen.storage.index.SeriesSummary::seriesInstanceUid)
+                .containsExactlyInAnyOrderElementsOf(seriesUids);
+        // (t + i) % 3 spreads 8 x 12 instances as evenly as possible: 32 per series
+        assertThat(series).extracting(org.huizhen.storage.index.SeriesSummary::instanceCount)
+                .containsOnly(threads * perThread / 3);
     }
 
     @Test
