@@ -59,21 +59,22 @@ public final class FileSystemBlobStore implements BlobStore {
     private final Set<Path> activeTemps = ConcurrentHashMap.newKeySet();
     private final AtomicLong fsyncCount = new AtomicLong();
     private volatile boolean closed;
+    /** Set once {@code tmp} exists: saves a stat per write. */
+    private volatile boolean tempDirReady;
 
-    /** Opens (creating if needed) a store under {@code root} with {@link Durability#FSYNC}. */
-    public FileSystemBlobStore(Path root) throws StorageException {
+    /** A store under {@code root} with {@link Durability#FSYNC}; see {@link #FileSystemBlobStore(Path, Durability)}. */
+    public FileSystemBlobStore(Path root) {
         this(root, Durability.FSYNC);
     }
 
-    public FileSystemBlobStore(Path root, Durability durability) throws StorageException {
+    /**
+     * A store under {@code root}. No I/O happens here: directories are created by the first
+     * write, so a missing or unwritable root shows up as HZ-2003 from {@link #create()}.
+     */
+    public FileSystemBlobStore(Path root, Durability durability) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
-        this.durability = durability;
-        try {
-            Files.createDirectories(tempDir);
-        } catch (IOException e) {
-            throw new StorageException("HZ-2003 cannot create blob store directories under " + this.root, e);
-        }
+        this.durability = java.util.Objects.requireNonNull(durability, "durability");
     }
 
     public Path root() {
@@ -103,6 +104,10 @@ public final class FileSystemBlobStore implements BlobStore {
         checkOpen();
         Path temp = tempDir.resolve(UUID.randomUUID() + TEMP_SUFFIX);
         try {
+            if (!tempDirReady) {
+                ensureDirectory(tempDir);
+                tempDirReady = true;
+            }
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             activeTemps.add(temp);
             return new FileWriter(temp, channel);
@@ -186,6 +191,9 @@ public final class FileSystemBlobStore implements BlobStore {
         checkOpen();
         int files = 0;
         long bytes = 0;
+        if (!Files.isDirectory(tempDir)) {
+            return RecoveryReport.NOTHING; // nothing was ever written here
+        }
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(tempDir)) {
             for (Path temp : temps) {
                 if (activeTemps.contains(temp) || !Files.isRegularFile(temp)) {

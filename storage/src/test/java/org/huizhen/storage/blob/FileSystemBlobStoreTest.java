@@ -183,6 +183,18 @@ class FileSystemBlobStoreTest {
     }
 
     @Test
+    void constructorTouchesNothingUntilTheFirstWrite() throws Exception {
+        Path fresh = root.resolve("not-yet");
+        try (FileSystemBlobStore store = new FileSystemBlobStore(fresh, Durability.FSYNC)) {
+            assertThat(fresh).doesNotExist();
+            assertThat(store.recover()).isEqualTo(RecoveryReport.NOTHING);
+            assertThat(store.exists(sha256(new byte[0]))).isFalse();
+            BlobId id = put(store, randomBytes(10, 10));
+            assertThat(store.localPath(id)).isPresent();
+        }
+    }
+
+    @Test
     void closedStoreRefusesReads() throws Exception {
         FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.NONE);
         BlobId id = put(store, randomBytes(9, 10));

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real PostgreSQL the build machines run (127.0.0.1:5432, user {@code postgres}, trust
- * auth, database {@code test}). Unreachable: the test fails when {@code CI=true}, is skipped
- * with a message otherwise.
+ * auth, database {@code test}; another URL via {@code -Dhz.test.pg.url=...}). Unreachable: the
+ * test fails when {@code CI=true}, is skipped with a message otherwise.
  */
 final class PostgresAccess {
 
-    static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final String URL = System.getProperty("hz.test.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String USER = "postgres";
 
     private PostgresAccess() {
