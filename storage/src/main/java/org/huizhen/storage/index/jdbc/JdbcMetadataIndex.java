@@ -92,7 +92,11 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         this.h2Channel = h2Channel;
     }
 
-    /** Opens the index with {@link Durability#FSYNC}: migrates the schema, then serves. Owns the data source. */
+    /**
+     * Opens the index with {@link Durability#FSYNC}: migrates the schema, then serves. The data
+     * source belongs to the index from this call on: {@link #close()} closes it, and so does a
+     * failed open.
+     */
     public static JdbcMetadataIndex open(DataSource dataSource) throws StorageException {
         return open(dataSource, Durability.FSYNC);
     }
@@ -103,6 +107,15 @@ public final class JdbcMetadataIndex implements MetadataIndex {
      */
     public static JdbcMetadataIndex open(DataSource dataSource, Durability durability) throws StorageException {
         Objects.requireNonNull(dataSource, "dataSource");
+        try {
+            return openOwned(dataSource, durability);
+        } catch (StorageException | RuntimeException e) {
+            closeDataSource(dataSource);
+            throw e;
+        }
+    }
+
+    private static JdbcMetadataIndex openOwned(DataSource dataSource, Durability durability) throws StorageException {
         boolean h2;
         boolean h2Remote = false;
         String h2File = null;
@@ -892,6 +905,10 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                 LOG.warn("closing the H2 file descriptor failed", e);
             }
         }
+        closeDataSource(dataSource);
+    }
+
+    private static void closeDataSource(DataSource dataSource) {
         if (dataSource instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -67,6 +67,27 @@ class H2MetadataIndexTest extends MetadataIndexContract {
     }
 
     @Test
+    void failedMigrationIsReportedAndReleasesThePool() throws Exception {
+        Path other = Files.createTempDirectory("hz-index-h2-conflict");
+        try {
+            // A foreign table where the first migration creates its own: V1 cannot apply.
+            try (Connection c = DriverManager.getConnection(IndexDatabase.h2Url(other), "sa", "");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE institution (something_else INTEGER)");
+            }
+            com.zaxxer.hikari.HikariDataSource pool = IndexDatabase.h2(other);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JdbcMetadataIndex.open(pool))
+                    .hasMessageStartingWith("HZ-2104");
+            assertThat(pool.isClosed()).isTrue();
+        } finally {
+            try (Stream<Path> walk = Files.walk(other)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void commitsAreWrittenWithoutDelay() throws Exception {
         assertThat(index.isH2()).isTrue();
         // A second connection in this JVM sees the same embedded database and its settings.
