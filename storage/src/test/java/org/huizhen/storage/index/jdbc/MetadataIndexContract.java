@@ -308,6 +308,52 @@ abstract class MetadataIndexContract {
                 .containsOnly(threads * perThread / 3);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "identical content: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void concurrentStoresOfOneSopInstanceUidAreSerialised(boolean identicalContent) throws Exception {
+        // A sender retrying in parallel (identical bytes) or several corrected copies racing.
+        String inst = institution();
+        String studyUid = uid();
+        String seriesUid = uid();
+        String sop = uid();
+        int threads = 8;
+        List<InstanceRecord> records = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String content = identicalContent ? "retry " + sop : "copy " + t + " of " + sop;
+            records.add(new InstanceRecord(origin(inst, Instant.now()), patient("P-SAME"), study(studyUid),
+                    series(seriesUid, "CT", 1), instance(blobs, sop, 1, content)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<StoreOutcome>> futures = new ArrayList<>();
+        for (InstanceRecord r : records) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return index.store(r);
+            }));
+        }
+        start.countDown();
+        List<StoreOutcome> outcomes = new ArrayList<>();
+        for (Future<StoreOutcome> f : futures) {
+            outcomes.add(f.get());
+        }
+        pool.shutdown();
+
+        assertThat(outcomes).filteredOn(o -> o.kind() == StoreOutcome.Kind.STORED).hasSize(1);
+        if (identicalContent) {
+            assertThat(outcomes).filteredOn(o -> o.kind() == StoreOutcome.Kind.DUPLICATE).hasSize(threads - 1);
+            assertThat(index.versionsOf(sop)).hasSize(1);
+        } else {
+            // Every store saw the previous one: versions 1..8, each handed out once.
+            assertThat(outcomes).extracting(StoreOutcome::version)
+                    .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(index.versionsOf(sop)).extracting(InstanceVersion::version)
+                    .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(index.versionEventsOf(sop)).hasSize(threads - 1);
+        }
+        assertThat(index.instancesOfStudy(studyUid)).hasSize(1);
+    }
+
     @Test
     void forEachInstanceStreamsOnlyMatchingInstances() throws Exception {
         String inst = institution();
