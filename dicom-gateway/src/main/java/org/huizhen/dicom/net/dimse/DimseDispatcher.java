@@ -1,0 +1,311 @@
+package org.huizhen.dicom.net.dimse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.huizhen.dicom.net.assoc.Association;
+import org.huizhen.dicom.net.assoc.AssociationAbortedException;
+import org.huizhen.dicom.net.assoc.AssociationEvent;
+import org.huizhen.dicom.net.assoc.NegotiatedContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DIMSE layer of one association (PS3.7 7-9): routes incoming request commands to the
+ * {@link DimseService} registered for their command field and the data-set fragments that
+ * follow to the operation that service started; matches incoming responses to the requests we
+ * sent ({@link #invoke}); streams outgoing data sets with backpressure (writes while the channel
+ * is writable, resumes on {@code channelWritabilityChanged}, one flush per batch).
+ *
+ * <pre>
+ * [SslHandler] -> PduDecoder -> PduEncoder -> PDataAssembler -> AssociationHandler -> DimseDispatcher
+ * </pre>
+ *
+ * <p>Operations are served one at a time per association, as the asynchronous operations
+ * window 1/1 we negotiate requires (PS3.7 D.3.3.3).
+ *
+ * <p>Ownership: releases every {@link DataFragment} it receives unless it hands the content to
+ * an operation (which then owns it).
+ *
+ * <p>Threading: one instance per channel, event loop only; {@link #invoke} hops onto it.
+ */
+public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(DimseDispatcher.class);
+
+  private final Map<Integer, DimseService> services;
+  private final Map<Integer, CompletableFuture<DimseResponse>> pending = new HashMap<>();
+  private Association association;
+  private DimseOperation current;
+  private OutboundDataSet outbound;
+  private int nextMessageId = 1;
+  private boolean ended;
+
+  /** @param services by request command field; may be empty (a pure SCU) */
+  public DimseDispatcher(Map<Integer, DimseService> services) {
+    this.services = Map.copyOf(services);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    switch (evt) {
+      case AssociationEvent.Established e -> association = e.association();
+      case AssociationEvent.Ended e -> onEnded(e.cause().orElseGet(
+          () -> new AssociationAbortedException("association released", -1, 0)));
+      default -> ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    switch (msg) {
+      case DimseCommand c -> onCommand(c);
+      case DataFragment f -> onData(f);
+      default -> {
+        LOG.debug("{}: dropped {}", ctx.channel(), msg);
+        ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+
+  private void onCommand(DimseCommand c) {
+    CommandSet cmd = c.command();
+    Optional<NegotiatedContext> pc = association == null ? Optional.empty()
+        : association.presentationContext(c.contextId());
+    if (pc.isEmpty()) {
+      LOG.info("{}: command on presentation context {} that was not accepted", association, c.contextId());
+      if (association != null) {
+        association.abort();
+      }
+      return;
+    }
+    if (!cmd.isRequest()) {
+      onResponse(cmd);
+      return;
+    }
+    DimseExchange exchange = new DimseExchange(association, pc.get(), cmd);
+    association.operationStarted();
+    DimseService service = services.get(cmd.commandField());
+    DimseOperation op;
+    if (cmd.commandField() == CommandSet.C_CANCEL_RQ) {
+      association.operationFinished(); // nothing to cancel: we run one operation at a time
+      return;
+    }
+    if (service == null) {
+      op = respondAfterData(exchange, Status.UNRECOGNIZED_OPERATION,
+          String.format("command field 0x%04X not supported", cmd.commandField()));
+    } else {
+      try {
+        op = service.begin(exchange);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: service for 0x{} failed", association, Integer.toHexString(cmd.commandField()), e);
+        op = respondAfterData(exchange, Status.PROCESSING_FAILURE, String.valueOf(e.getMessage()));
+      }
+    }
+    current = cmd.hasDataSet() ? op : null;
+  }
+
+  /** An operation that drops the data set and then answers with {@code status}. */
+  private static DimseOperation respondAfterData(DimseExchange exchange, Status status, String comment) {
+    Runnable respond = () -> exchange.respond(exchange.response(status)
+        .setString(CommandSet.ERROR_COMMENT, truncate(comment)).build());
+    if (!exchange.command().hasDataSet()) {
+      respond.run();
+      return DimseOperation.NONE;
+    }
+    return new DimseOperation() {
+      @Override
+      public void data(ByteBuf fragment, boolean last) {
+        fragment.release();
+        if (last) {
+          respond.run();
+        }
+      }
+
+      @Override
+      public void abort(Throwable cause) {
+      }
+    };
+  }
+
+  /** LO values hold at most 64 characters (PS3.5 6.2). */
+  static String truncate(String comment) {
+    return comment.length() <= 64 ? comment : comment.substring(0, 64);
+  }
+
+  private void onData(DataFragment f) {
+    DimseOperation op = current;
+    if (f.last()) {
+      current = null;
+    }
+    if (op == null) {
+      f.release();
+      return;
+    }
+    ByteBuf content = f.content();
+    try {
+      op.data(content, f.last());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: operation failed on data", association, e);
+      association.abort();
+    }
+  }
+
+  private void onResponse(CommandSet cmd) {
+    int id = cmd.getInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO).orElse(-1);
+    Status status = Status.of(cmd.getInt(CommandSet.STATUS).orElse(0xC000));
+    if (status.category() == Status.Category.PENDING) {
+      return; // intermediate responses of C-FIND/MOVE/GET are not consumed by this layer yet
+    }
+    CompletableFuture<DimseResponse> f = pending.remove(id);
+    if (f == null) {
+      LOG.info("{}: response to unknown message id {}", association, id);
+      return;
+    }
+    association.operationFinished();
+    f.complete(DimseResponse.of(cmd));
+  }
+
+  /**
+   * Sends a request and streams its data set. The Message ID (0000,0110) is assigned here.
+   * Completes with the final response; fails if the association ends first. Any thread.
+   *
+   * @param command the request without message id
+   * @param dataSet the data set to send, or null; this method closes it when done
+   */
+  public CompletableFuture<DimseResponse> invoke(int contextId, CommandSet command, DataSetSource dataSet) {
+    CompletableFuture<DimseResponse> result = new CompletableFuture<>();
+    if (association == null) {
+      result.completeExceptionally(new IllegalStateException("association not established"));
+      closeQuietly(dataSet);
+      return result;
+    }
+    association.eventLoop().execute(() -> {
+      if (ended || !association.state().acceptsData()) {
+        closeQuietly(dataSet);
+        result.completeExceptionally(new AssociationAbortedException("association not open", -1, 0));
+        return;
+      }
+      if (outbound != null) {
+        closeQuietly(dataSet);
+        result.completeExceptionally(new IllegalStateException("a data set is still being sent"));
+        return;
+      }
+      int id = nextMessageId;
+      nextMessageId = nextMessageId == 0xFFFF ? 1 : nextMessageId + 1;
+      CommandSet cmd = command.toBuilder().setInt(CommandSet.MESSAGE_ID, id)
+          .setInt(CommandSet.COMMAND_DATA_SET_TYPE,
+              dataSet == null ? CommandSet.NO_DATA_SET : CommandSet.DATA_SET_PRESENT)
+          .build();
+      pending.put(id, result);
+      association.operationStarted();
+      association.writePdvs(contextId, true, true,
+          CommandSetCodec.encode(association.channel().alloc(), cmd));
+      if (dataSet == null) {
+        association.channel().flush();
+      } else {
+        outbound = new OutboundDataSet(contextId, dataSet, result);
+        pump();
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (outbound != null && ctx.channel().isWritable()) {
+      pump();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /** Writes data-set PDUs while the channel is writable, then flushes once. */
+  private void pump() {
+    OutboundDataSet o = outbound;
+    var channel = association.channel();
+    int max = association.maxFragmentLength();
+    try {
+      while (o.remaining > 0 && channel.isWritable()) {
+        int n = (int) Math.min(max, o.remaining);
+        ByteBuf buf = channel.alloc().ioBuffer(n);
+        try {
+          o.source.read(buf, n);
+        } catch (IOException | RuntimeException e) {
+          buf.release();
+          throw e;
+        }
+        o.remaining -= n;
+        association.writePdvs(o.contextId, false, o.remaining == 0, buf);
+      }
+      if (o.source.length() == 0) { // an empty data set is still one (empty) last fragment
+        association.writePdvs(o.contextId, false, true, channel.alloc().ioBuffer(0));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: reading the data set failed", association, e);
+      outbound = null;
+      closeQuietly(o.source);
+      o.result.completeExceptionally(e);
+      association.abort(); // the message cannot be completed; PS3.8 offers no other way out
+      return;
+    }
+    channel.flush();
+    if (o.remaining == 0) {
+      outbound = null;
+      closeQuietly(o.source);
+    }
+  }
+
+  private void onEnded(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (current != null) {
+      DimseOperation op = current;
+      current = null;
+      op.abort(cause);
+    }
+    if (outbound != null) {
+      closeQuietly(outbound.source);
+      outbound = null;
+    }
+    pending.values().forEach(f -> f.completeExceptionally(cause));
+    pending.clear();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    onEnded(new AssociationAbortedException("connection closed", -1, 0));
+    ctx.fireChannelInactive();
+  }
+
+  private static void closeQuietly(DataSetSource s) {
+    if (s == null) {
+      return;
+    }
+    try {
+      s.close();
+    } catch (IOException e) {
+      LOG.debug("closing data set source", e);
+    }
+  }
+
+  private static final class OutboundDataSet {
+    final int contextId;
+    final DataSetSource source;
+    final CompletableFuture<DimseResponse> result;
+    long remaining;
+
+    OutboundDataSet(int contextId, DataSetSource source, CompletableFuture<DimseResponse> result) {
+      this.contextId = contextId;
+      this.source = source;
+      this.result = result;
+      this.remaining = source.length();
+    }
+  }
+}
