@@ -191,6 +191,94 @@ class DicomServerBehaviourTest {
   }
 
   @Test
+  void fragmentsToThePeersMaximumAndRunsOnAnExternalEventLoopGroup() throws Exception {
+    io.netty.channel.EventLoopGroup shared = new io.netty.channel.nio.NioEventLoopGroup(2);
+    List<Integer> fragmentSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+          .maxPduLength(16_384).eventLoopGroup(shared).build(),
+          DicomServices.builder().store(request -> new StoreSink() {
+            @Override
+            public void data(ByteBuf data) {
+              fragmentSizes.add(data.readableBytes());
+              data.release();
+            }
+
+            @Override
+            public CompletionStage<StoreResult> end() {
+              return CompletableFuture.completedFuture(StoreResult.success());
+            }
+
+            @Override
+            public void abort(Throwable cause) {
+            }
+          }).build())) {
+        ClientAssociation a = DicomClient.connect(ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+            .eventLoopGroup(shared).build(), List.of(PresentationContextProposal.of(CT, EXPLICIT_LE)))
+            .get(10, TimeUnit.SECONDS);
+        assertThat(a.association().peerMaxPduLength()).isEqualTo(16_384);
+        assertThat(store(a, CT, 100_000).status()).isEqualTo(Status.SUCCESS);
+        a.release().get(10, TimeUnit.SECONDS);
+      }
+      // PS3.8 D.1: each P-DATA-TF within the receiver's 16384 bytes, i.e. 16378 data bytes per PDV
+      assertThat(fragmentSizes).allMatch(n -> n <= 16_378);
+      assertThat(fragmentSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100_000);
+      assertThat(fragmentSizes).hasSize((100_000 + 16_377) / 16_378);
+      // the server did not shut down a group it does not own
+      assertThat(shared.isShuttingDown()).isFalse();
+    } finally {
+      shared.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void clientAbortMidInstanceAbortsTheSink() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger aborted = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicLong bytes = new AtomicLong();
+    CompletableFuture<org.huizhen.dicom.net.service.FlowControl> firstFragment = new CompletableFuture<>();
+    Running r = connect(request -> new StoreSink() {
+      @Override
+      public void data(ByteBuf data) {
+        bytes.addAndGet(data.readableBytes());
+        data.release();
+        if (!firstFragment.isDone()) {
+          request.flow().pause(); // a slow sink holds the instance open while the client aborts
+          firstFragment.complete(request.flow());
+        }
+      }
+
+      @Override
+      public CompletionStage<StoreResult> end() {
+        return CompletableFuture.completedFuture(StoreResult.success());
+      }
+
+      @Override
+      public void abort(Throwable cause) {
+        aborted.incrementAndGet();
+      }
+    });
+    // far more than the socket buffers of both ends hold, so the instance is cut short
+    long size = 256L * 1024 * 1024;
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("abort", ".bin");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    try (DicomServer server = r.server()) {
+      CompletableFuture<DimseResponse> rsp = r.association().store(CT, "1.2.3.5", EXPLICIT_LE,
+          DataSetSource.of(file, 0, size));
+      var flow = firstFragment.get(10, TimeUnit.SECONDS);
+      r.association().abort();
+      assertThat(rsp).failsWithin(10, TimeUnit.SECONDS);
+      flow.resume(); // the sink catches up and reads on: the A-ABORT, or the closed connection
+
+      NetTestSupport.await(() -> aborted.get() == 1, 10_000, "the sink to be aborted");
+      assertThat(bytes.get()).isLessThan(size);
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
+  @Test
   void closeLetsTheOperationInFlightFinishThenReleases() throws Exception {
     CompletableFuture<StoreResult> pending = new CompletableFuture<>();
     AtomicReference<StoreRequest> seen = new AtomicReference<>();

@@ -31,6 +31,9 @@ public final class NetTestSupport {
     // Netty's DEBUG start-up chatter drowns the test output; keep our own INFO and above
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.INFO);
+    if (System.getenv("HZ_NET_DEBUG") != null) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.huizhen.dicom.net")).setLevel(Level.TRACE);
+    }
   }
 
   private NetTestSupport() {

@@ -265,6 +265,8 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     ended = true;
+    LOG.debug("{}: ended ({}), operation in flight: {}, requests pending: {}", association,
+        cause.toString(), current != null, pending.size());
     if (current != null) {
       DimseOperation op = current;
       current = null;
@@ -276,6 +278,17 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     }
     pending.values().forEach(f -> f.completeExceptionally(cause));
     pending.clear();
+  }
+
+  /** A failure in a service or sink is not the peer's fault, but the message cannot go on: abort. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.warn("{}: DIMSE layer failed, aborting", association != null ? association : ctx.channel(), cause);
+    if (association != null) {
+      association.abort();
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
