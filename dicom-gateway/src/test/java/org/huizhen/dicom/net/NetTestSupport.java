@@ -109,13 +109,8 @@ public final class NetTestSupport {
       if (System.nanoTime() > deadline) {
         fail("timed out waiting for " + what);
       }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(10); // polling interval of a condition wait, not a fixed wait
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      // polling interval of a condition wait (10 ms), not a fixed wait for an outcome
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
   }
 
