@@ -125,6 +125,29 @@ class DicomServerBehaviourTest {
   }
 
   @Test
+  void passesPriorityAndMoveOriginatorToTheHandler() throws Exception {
+    AtomicReference<StoreRequest> seen = new AtomicReference<>();
+    AtomicLong bytes = new AtomicLong();
+    Running r = connect(request -> {
+      seen.set(request);
+      return sink(bytes, q -> CompletableFuture.completedFuture(StoreResult.success()), request);
+    });
+    try (DicomServer server = r.server()) {
+      DimseResponse rsp = r.association().store(CT, "1.2.3.77", EXPLICIT_LE, DataSetSource.of(new byte[6]),
+          new StoreOptions(CommandSet.PRIORITY_HIGH, Optional.of("PACS"), java.util.OptionalInt.of(41)))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(rsp.status()).isEqualTo(Status.SUCCESS);
+      assertThat(seen.get().priority()).isEqualTo(CommandSet.PRIORITY_HIGH);
+      assertThat(seen.get().moveOriginatorAe()).contains("PACS");
+      assertThat(seen.get().moveOriginatorMessageId()).hasValue(41);
+      assertThat(seen.get().sopInstanceUid()).isEqualTo("1.2.3.77");
+      assertThat(seen.get().transferSyntaxUid()).isEqualTo(EXPLICIT_LE);
+      assertThat(seen.get().messageId()).isEqualTo(rsp.command().getInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO).getAsInt());
+      r.association().release().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void sopClassThatDiffersFromContextIsRefused() throws Exception {
     AtomicLong bytes = new AtomicLong();
     Running r = connect(request -> sink(bytes, q -> CompletableFuture.completedFuture(StoreResult.success()), request));
