@@ -129,6 +129,33 @@ class PduCodecTest {
   }
 
   @Test
+  void enforcesPresentationContextAndUserIdentityLimits() {
+    byte[] rq = SamplePdus.encode(SamplePdus.associateRq()); // 2 contexts, 6-byte username
+    PduDecodeFailure contexts = decodeFailure(rq, new PduLimits(16384, 65536, 1, 64));
+    assertThat(contexts.message()).contains("more than 1 presentation contexts");
+    PduDecodeFailure identity = decodeFailure(rq, new PduLimits(16384, 65536, 128, 4));
+    assertThat(identity.message()).contains("user identity field of 6 bytes");
+    List<PresentationContextRq> many = IntStream.range(0, 30)
+        .mapToObj(i -> new PresentationContextRq(2 * i + 1, SamplePdus.CT, List.of(SamplePdus.EXPLICIT_LE))).toList();
+    byte[] big = SamplePdus.encode(new AAssociateRq(1, "HUB", "CLINIC1", AAssociateRq.DICOM_APPLICATION_CONTEXT,
+        many, UserInformation.minimal(16384, "1.2")));
+    assertThat(big.length - 6).isGreaterThan(1024);
+    PduDecodeFailure size = decodeFailure(big, new PduLimits(16384, 1024, 128, 64));
+    assertThat(size.message()).contains("exceeds limit 1024");
+    assertThat(List.of(contexts.abortReason(), identity.abortReason(), size.abortReason()))
+        .containsOnly(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE);
+  }
+
+  private static PduDecodeFailure decodeFailure(byte[] bytes, PduLimits limits) {
+    EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(limits));
+    ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+    Object out = ch.readInbound();
+    ch.finishAndReleaseAll();
+    assertThat(out).isInstanceOf(PduDecodeFailure.class);
+    return (PduDecodeFailure) out;
+  }
+
+  @Test
   void encodesPDataWithoutCopyingPayload() {
     ByteBuf payload = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
     EmbeddedChannel ch = new EmbeddedChannel(PduEncoder.INSTANCE);
