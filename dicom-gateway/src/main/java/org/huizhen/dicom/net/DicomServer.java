@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * [SslHandler] -> PduDecoder -> PduEncoder -> PDataAssembler -> AssociationHandler -> DimseDispatcher
  * </pre>
  *
- * <p>Limits come from {@link DicomServerConfig} (see its comment). TCP_NODELAY is on: DIMSE is
+ * (plus an {@code IdleStateHandler} in front that reports {@code idleTimeout} to the association
+ * handler). Limits come from {@link DicomServerConfig} (see its comment). TCP_NODELAY is on: DIMSE is
  * request/response and small responses must not wait for Nagle.
  *
  * <p>Threading: {@link #start} and {@link #close()} may be called from any thread except an
@@ -96,6 +98,7 @@ public final class DicomServer implements AutoCloseable {
             if (ssl != null) {
               p.addLast("tls", ssl.newHandler(ch.alloc()));
             }
+            p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("pduDecoder", new PduDecoder(config.limits()));
             p.addLast("pduEncoder", PduEncoder.INSTANCE);
             p.addLast("pdataAssembler", new PDataAssembler(config.maxCommandSetLength()));

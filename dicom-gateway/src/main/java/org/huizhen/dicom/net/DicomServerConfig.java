@@ -17,8 +17,9 @@ import org.huizhen.dicom.net.pdu.PduLimits;
  * <p>Limits (all configurable): {@code limits.maxPduLengthReceived} (announced Maximum Length,
  * PS3.8 D.1), {@code limits.maxAssociatePduLength}, {@code limits.maxPresentationContexts},
  * {@code limits.maxUserIdentityFieldLength}, {@code maxCommandSetLength},
- * {@code artimTimeout} (PS3.8 9.1.5), {@code closeTimeout} (how long {@link DicomServer#close()}
- * waits for in-flight operations).
+ * {@code artimTimeout} (PS3.8 9.1.5), {@code idleTimeout} (an established association with no
+ * operation in flight that receives nothing this long is aborted), {@code closeTimeout} (how long
+ * {@link DicomServer#close()} waits for in-flight operations).
  *
  * @param bindHost address to listen on, e.g. "0.0.0.0" or "127.0.0.1"
  * @param port 0 = an ephemeral port, see {@link DicomServer#port()}
@@ -32,7 +33,7 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     Predicate<String> abstractSyntaxes, List<String> transferSyntaxes, boolean strictCalledAe,
     AssociationPolicy policy, ExtendedNegotiationPolicy extendedNegotiation,
     Optional<TlsConfig> tls, PduLimits limits, int maxCommandSetLength, Duration artimTimeout,
-    Duration closeTimeout, Optional<EventLoopGroup> eventLoopGroup) {
+    Duration idleTimeout, Duration closeTimeout, Optional<EventLoopGroup> eventLoopGroup) {
 
   /** Uncompressed, deflated and the common compressed transfer syntaxes (PS3.5 Annex A). */
   public static final List<String> DEFAULT_TRANSFER_SYNTAXES = List.of(
@@ -83,6 +84,7 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     private PduLimits limits = PduLimits.DEFAULTS;
     private int maxCommandSetLength = PDataAssembler.DEFAULT_MAX_COMMAND_SET_LENGTH;
     private Duration artimTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration closeTimeout = Duration.ofSeconds(30);
     private EventLoopGroup eventLoopGroup;
 
@@ -102,13 +104,14 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     public Builder maxPduLength(int v) { limits = limits.withMaxPduLengthReceived(v); return this; }
     public Builder maxCommandSetLength(int v) { maxCommandSetLength = v; return this; }
     public Builder artimTimeout(Duration v) { artimTimeout = v; return this; }
+    public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
     public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
     public Builder eventLoopGroup(EventLoopGroup v) { eventLoopGroup = v; return this; }
 
     public DicomServerConfig build() {
       return new DicomServerConfig(aeTitle, bindHost, port, abstractSyntaxes, transferSyntaxes,
           strictCalledAe, policy, extendedNegotiation, Optional.ofNullable(tls), limits,
-          maxCommandSetLength, artimTimeout, closeTimeout, Optional.ofNullable(eventLoopGroup));
+          maxCommandSetLength, artimTimeout, idleTimeout, closeTimeout, Optional.ofNullable(eventLoopGroup));
     }
   }
 }

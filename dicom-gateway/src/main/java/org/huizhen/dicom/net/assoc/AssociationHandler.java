@@ -416,6 +416,25 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * A reader-idle event (from an {@code IdleStateHandler} before the decoder): an established
+   * association that receives nothing while no operation is in flight is aborted. With an
+   * operation in flight the silence may be our own flow control (auto-read off), so it is kept.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+      if (state == State.STA6 && association.operationsInFlight() == 0) {
+        LOG.info("{}: idle, aborting", association);
+        abortWithReason(AAbort.REASON_NOT_SPECIFIED, "idle timeout");
+      } else if (state == State.STA2) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     stopArtim();
