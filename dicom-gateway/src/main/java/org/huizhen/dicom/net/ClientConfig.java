@@ -22,6 +22,18 @@ public record ClientConfig(String callingAe, String calledAe, String host, int p
     int maxCommandSetLength, Duration connectTimeout, Duration artimTimeout,
     Optional<EventLoopGroup> eventLoopGroup) {
 
+  public ClientConfig {
+    for (String ae : new String[] {callingAe, calledAe}) {
+      // PS3.5 6.2 AE: 1..16 characters, not only spaces
+      if (ae == null || ae.isBlank() || ae.length() > 16) {
+        throw new IllegalArgumentException("AE title must have 1..16 characters: " + ae);
+      }
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port " + port);
+    }
+  }
+
   public static Builder builder(String callingAe, String calledAe, String host, int port) {
     return new Builder(callingAe, calledAe, host, port);
   }

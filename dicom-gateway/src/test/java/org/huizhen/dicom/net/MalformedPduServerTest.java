@@ -104,7 +104,11 @@ class MalformedPduServerTest {
     byte[] badPdvLength = {4, 0, 0, 0, 0, 8, 0, 0, 0, 0x20, 1, 0, 0, 0};
     byte[] undecodableCommand = SamplePdus.encode(PDataTf.of(1, true, true,
         Unpooled.wrappedBuffer(new byte[] {8, 0, 0, 0, 2, 0, 0, 0, 1, 2})));
+    byte[] commandOnUnknownContext = storeCommand().clone();
+    commandOnUnknownContext[10] = 5; // PDV context id 5 was never proposed
     return Stream.of(
+        Arguments.of("command on a context that was not accepted", commandOnUnknownContext, true,
+            AAbort.REASON_INVALID_PDU_PARAMETER_VALUE),
         Arguments.of("HTTP request instead of DICOM", "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
             false, AAbort.REASON_UNRECOGNIZED_PDU),
         Arguments.of("P-DATA before association", dataPdu(10, true), false, AAbort.REASON_UNEXPECTED_PDU),

@@ -346,6 +346,10 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
     startArtim(); // not in PS3.8, but a peer that never answers must not hold us forever
   }
 
+  void requestProviderAbort(int reason, String message) {
+    ctx.executor().execute(() -> abortWithReason(reason, message));
+  }
+
   void requestAbort() {
     ctx.executor().execute(() -> {
       if (state == State.STA1 || state == State.STA13) {

@@ -80,7 +80,8 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     if (pc.isEmpty()) {
       LOG.info("{}: command on presentation context {} that was not accepted", association, c.contextId());
       if (association != null) {
-        association.abort();
+        association.abortProtocolError(org.huizhen.dicom.net.pdu.AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
+            "presentation context " + c.contextId() + " not accepted");
       }
       return;
     }
