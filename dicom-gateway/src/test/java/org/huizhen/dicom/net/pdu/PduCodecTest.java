@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the bytes are split into reads, and malformed input becomes a {@link PduDecodeFailure} with the
  * PS3.8 Table 9-26 reason, never an exception or a leaked buffer.
  */
-class PduCodecTest {
+public class PduCodecTest {
 
   static Stream<Arguments> everyPduType() {
     return SamplePdus.all().stream().map(p -> Arguments.of(p.getClass().getSimpleName(), p));
@@ -51,6 +51,18 @@ class PduCodecTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyPduType")
+  void truncatedPduYieldsNothingAndLeaksNothing(String name, Pdu pdu) {
+    byte[] bytes = SamplePdus.encode(pdu);
+    EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(PduLimits.DEFAULTS));
+    ByteBuf in = Unpooled.copiedBuffer(bytes, 0, bytes.length - 1);
+    ch.writeInbound(in);
+    // the connection ends one byte short: no PDU, no failure value, the partial input released
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+    assertThat(in.refCnt()).isZero();
+  }
+
   @Test
   void decodesSeveralPdusFromOneRead() {
     byte[] a = SamplePdus.encode(AReleaseRq.INSTANCE);
@@ -64,7 +76,8 @@ class PduCodecTest {
     ch.finishAndReleaseAll();
   }
 
-  static Stream<Arguments> malformedPdus() {
+  /** Malformed PDUs and the A-ABORT reason each must produce; also used by the association tests. */
+  public static Stream<Arguments> malformedPdus() {
     byte[] rq = SamplePdus.encode(SamplePdus.associateRq());
     byte[] overrunItem = rq.clone();
     // first item (application context, at offset 6+68) claims 0x7FFF bytes
