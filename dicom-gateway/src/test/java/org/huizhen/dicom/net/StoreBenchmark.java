@@ -29,7 +29,7 @@ public final class StoreBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     Path dir = Files.createTempDirectory("hz-bench");
     Path file = dir.resolve("ct512.dcm");
     Files.write(file, syntheticCt());
@@ -54,7 +54,8 @@ public final class StoreBenchmark {
     try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
         .build(), DicomServices.builder().store(r -> discard).build())) {
       run(file, server.port(), count); // JIT warm-up
-      ours = run(file, server.port(), count);
+      run(file, server.port(), count);
+      ours = best(file, server.port(), count);
     }
     int port = NetTestSupport.freePort();
     ProcessBuilder pb = new ProcessBuilder("storescp", "--ignore", "-aet", "HUB", String.valueOf(port))
@@ -72,7 +73,7 @@ public final class StoreBenchmark {
         }
       }, 10_000, "storescp");
       run(file, port, count);
-      dcmtk = run(file, port, count);
+      dcmtk = best(file, port, count);
     } finally {
       scp.destroy();
     }
@@ -81,6 +82,15 @@ public final class StoreBenchmark {
     System.out.printf("huizhen DicomServer : %8.1f instances/s  %8.1f MB/s%n", ours, ours * mb);
     System.out.printf("DCMTK storescp      : %8.1f instances/s  %8.1f MB/s%n", dcmtk, dcmtk * mb);
     System.out.printf("ratio               : %8.2f (target >= 0.8)%n", ours / dcmtk);
+  }
+
+  /** The best of three runs: the machine's other load only ever slows a run down. */
+  private static double best(Path file, int port, int count) {
+    double best = 0;
+    for (int i = 0; i < 3; i++) {
+      best = Math.max(best, run(file, port, count));
+    }
+    return best;
   }
 
   private static double run(Path file, int port, int count) {
