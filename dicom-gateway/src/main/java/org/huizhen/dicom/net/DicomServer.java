@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.huizhen.dicom.net.assoc.AcceptorSettings;
+import org.huizhen.dicom.net.assoc.AssociationDecision;
 import org.huizhen.dicom.net.assoc.AssociationHandler;
+import org.huizhen.dicom.net.assoc.AssociationPolicy;
 import org.huizhen.dicom.net.assoc.State;
 import org.huizhen.dicom.net.dimse.DimseDispatcher;
 import org.huizhen.dicom.net.dimse.PDataAssembler;
@@ -82,8 +84,12 @@ public final class DicomServer implements AutoCloseable {
     EventLoopGroup workers = config.eventLoopGroup()
         .orElseGet(() -> new NioEventLoopGroup(0, new DefaultThreadFactory("dicom-io", true)));
     ChannelGroup connections = new DefaultChannelGroup("dicom-associations", GlobalEventExecutor.INSTANCE);
+    // PS3.8 Table 9-21: too many associations is "rejected-transient, service-provider
+    // (presentation), local-limit-exceeded"; the connection asking counts itself
+    AssociationPolicy limited = rq -> connections.size() > config.maxAssociations()
+        ? AssociationDecision.Reject.LOCAL_LIMIT_EXCEEDED : config.policy().decide(rq);
     AcceptorSettings settings = new AcceptorSettings(config.aeTitle(), config.strictCalledAe(),
-        config.abstractSyntaxes(), config.transferSyntaxes(), config.policy(),
+        config.abstractSyntaxes(), config.transferSyntaxes(), limited,
         config.extendedNegotiation(), config.limits().maxPduLengthReceived());
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)

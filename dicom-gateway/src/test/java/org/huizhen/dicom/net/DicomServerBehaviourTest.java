@@ -148,6 +148,58 @@ class DicomServerBehaviourTest {
   }
 
   @Test
+  void responseTimeoutFailsTheRequestAndAbortsTheAssociation() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger aborted = new java.util.concurrent.atomic.AtomicInteger();
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .build(), DicomServices.builder().store(request -> new StoreSink() {
+          @Override
+          public void data(ByteBuf data) {
+            data.release();
+          }
+
+          @Override
+          public CompletionStage<StoreResult> end() {
+            return new CompletableFuture<>(); // never answers
+          }
+
+          @Override
+          public void abort(Throwable cause) {
+            aborted.incrementAndGet();
+          }
+        }).build())) {
+      ClientAssociation a = DicomClient.connect(ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+          .responseTimeout(java.time.Duration.ofMillis(300)).build(),
+          List.of(PresentationContextProposal.of(CT, EXPLICIT_LE))).get(10, TimeUnit.SECONDS);
+      CompletableFuture<DimseResponse> rsp = a.store(CT, "1.2.3.8", EXPLICIT_LE, DataSetSource.of(new byte[100]));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> rsp.get(10, TimeUnit.SECONDS))
+          .cause().isInstanceOf(java.util.concurrent.TimeoutException.class);
+      a.association().closeFuture().get(10, TimeUnit.SECONDS);
+      // the complete instance was received, then the association ended before the sink answered
+      NetTestSupport.await(() -> aborted.get() == 0 && server.openConnections() == 0, 10_000, "the server side to close");
+    }
+  }
+
+  @Test
+  void rejectsAssociationsBeyondTheLimitAsTransient() throws Exception {
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .maxAssociations(1).build(), DicomServices.builder().build())) {
+      ClientConfig config = ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port()).build();
+      List<PresentationContextProposal> echo = List.of(PresentationContextProposal.of("1.2.840.10008.1.1",
+          "1.2.840.10008.1.2"));
+      ClientAssociation first = DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS);
+      // PS3.8 Table 9-21: rejected-transient (2), service-provider presentation (3), local limit exceeded (2)
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(org.huizhen.dicom.net.assoc.AssociateRejectedException.class,
+              e -> assertThat(List.of(e.result(), e.source(), e.reason())).containsExactly(2, 3, 2));
+      first.release().get(10, TimeUnit.SECONDS);
+      NetTestSupport.await(() -> server.openConnections() == 0, 10_000, "both connections to close");
+      ClientAssociation again = DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS);
+      assertThat(again.echo().get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.SUCCESS);
+      again.release().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void sopClassThatDiffersFromContextIsRefused() throws Exception {
     AtomicLong bytes = new AtomicLong();
     Running r = connect(request -> sink(bytes, q -> CompletableFuture.completedFuture(StoreResult.success()), request));
