@@ -73,6 +73,12 @@ public final class ClientAssociation {
    */
   public CompletableFuture<DimseResponse> store(String sopClassUid, String sopInstanceUid,
       String transferSyntaxUid, DataSetSource source) {
+    return store(sopClassUid, sopInstanceUid, transferSyntaxUid, source, StoreOptions.DEFAULT);
+  }
+
+  /** As {@link #store(String, String, String, DataSetSource)}, with priority and move originator. */
+  public CompletableFuture<DimseResponse> store(String sopClassUid, String sopInstanceUid,
+      String transferSyntaxUid, DataSetSource source, StoreOptions options) {
     Optional<NegotiatedContext> pc = find(sopClassUid, transferSyntaxUid);
     if (pc.isEmpty()) {
       try {
@@ -85,11 +91,14 @@ public final class ClientAssociation {
     }
     DataSetSource dataSet = DEFLATED.equals(transferSyntaxUid) && (source.length() & 1) == 1
         ? padToEven(source) : source;
-    CommandSet cmd = CommandSet.builder()
+    CommandSet.Builder cmdBuilder = CommandSet.builder()
         .setString(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
         .setInt(CommandSet.COMMAND_FIELD, CommandSet.C_STORE_RQ)
-        .setInt(CommandSet.PRIORITY, CommandSet.PRIORITY_MEDIUM)
-        .setString(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid).build();
+        .setInt(CommandSet.PRIORITY, options.priority())
+        .setString(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
+    options.moveOriginatorAe().ifPresent(ae -> cmdBuilder.setString(CommandSet.MOVE_ORIGINATOR_AE_TITLE, ae));
+    options.moveOriginatorMessageId().ifPresent(id -> cmdBuilder.setInt(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID, id));
+    CommandSet cmd = cmdBuilder.build();
     return enqueue(() -> dispatcher.invoke(pc.get().id(), cmd, dataSet));
   }
 

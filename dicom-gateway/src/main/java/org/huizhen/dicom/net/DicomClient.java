@@ -80,7 +80,7 @@ public final class DicomClient {
     AAssociateRq rq = new AAssociateRq(1, config.calledAe(), config.callingAe(),
         AAssociateRq.DICOM_APPLICATION_CONTEXT, pcs, ui);
     AssociationHandler handler = AssociationHandler.requestor(rq, config.artimTimeout());
-    DimseDispatcher dispatcher = new DimseDispatcher(Map.of());
+    DimseDispatcher dispatcher = new DimseDispatcher(Map.of(), config.responseTimeout());
     Bootstrap b = new Bootstrap()
         .group(config.eventLoopGroup().orElse(SharedGroup.GROUP))
         .channel(NioSocketChannel.class)

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.huizhen.dicom.net.assoc.AcceptorSettings;
+import org.huizhen.dicom.net.assoc.AssociationDecision;
 import org.huizhen.dicom.net.assoc.AssociationHandler;
+import org.huizhen.dicom.net.assoc.AssociationPolicy;
 import org.huizhen.dicom.net.assoc.State;
 import org.huizhen.dicom.net.dimse.DimseDispatcher;
 import org.huizhen.dicom.net.dimse.PDataAssembler;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * [SslHandler] -> PduDecoder -> PduEncoder -> PDataAssembler -> AssociationHandler -> DimseDispatcher
  * </pre>
  *
- * <p>Limits come from {@link DicomServerConfig} (see its comment). TCP_NODELAY is on: DIMSE is
+ * (plus an {@code IdleStateHandler} in front that reports {@code idleTimeout} to the association
+ * handler). Limits come from {@link DicomServerConfig} (see its comment). TCP_NODELAY is on: DIMSE is
  * request/response and small responses must not wait for Nagle.
  *
  * <p>Threading: {@link #start} and {@link #close()} may be called from any thread except an
@@ -80,8 +84,12 @@ public final class DicomServer implements AutoCloseable {
     EventLoopGroup workers = config.eventLoopGroup()
         .orElseGet(() -> new NioEventLoopGroup(0, new DefaultThreadFactory("dicom-io", true)));
     ChannelGroup connections = new DefaultChannelGroup("dicom-associations", GlobalEventExecutor.INSTANCE);
+    // PS3.8 Table 9-21: too many associations is "rejected-transient, service-provider
+    // (presentation), local-limit-exceeded"; the connection asking counts itself
+    AssociationPolicy limited = rq -> connections.size() > config.maxAssociations()
+        ? AssociationDecision.Reject.LOCAL_LIMIT_EXCEEDED : config.policy().decide(rq);
     AcceptorSettings settings = new AcceptorSettings(config.aeTitle(), config.strictCalledAe(),
-        config.abstractSyntaxes(), config.transferSyntaxes(), config.policy(),
+        config.abstractSyntaxes(), config.transferSyntaxes(), limited,
         config.extendedNegotiation(), config.limits().maxPduLengthReceived());
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
@@ -96,6 +104,7 @@ public final class DicomServer implements AutoCloseable {
             if (ssl != null) {
               p.addLast("tls", ssl.newHandler(ch.alloc()));
             }
+            p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("pduDecoder", new PduDecoder(config.limits()));
             p.addLast("pduEncoder", PduEncoder.INSTANCE);
             p.addLast("pdataAssembler", new PDataAssembler(config.maxCommandSetLength()));

@@ -14,11 +14,14 @@ import org.huizhen.dicom.net.pdu.PduLimits;
 /**
  * Configuration of a {@link DicomServer}. Immutable; build with {@link #builder(String)}.
  *
- * <p>Limits (all configurable): {@code limits.maxPduLengthReceived} (announced Maximum Length,
+ * <p>Limits (all configurable): {@code maxAssociations} (open connections; beyond it an
+ * A-ASSOCIATE-RQ is rejected transient, service-provider presentation, local limit exceeded),
+ * {@code limits.maxPduLengthReceived} (announced Maximum Length,
  * PS3.8 D.1), {@code limits.maxAssociatePduLength}, {@code limits.maxPresentationContexts},
  * {@code limits.maxUserIdentityFieldLength}, {@code maxCommandSetLength},
- * {@code artimTimeout} (PS3.8 9.1.5), {@code closeTimeout} (how long {@link DicomServer#close()}
- * waits for in-flight operations).
+ * {@code artimTimeout} (PS3.8 9.1.5), {@code idleTimeout} (an established association with no
+ * operation in flight that receives nothing this long is aborted), {@code closeTimeout} (how long
+ * {@link DicomServer#close()} waits for in-flight operations).
  *
  * @param bindHost address to listen on, e.g. "0.0.0.0" or "127.0.0.1"
  * @param port 0 = an ephemeral port, see {@link DicomServer#port()}
@@ -32,7 +35,8 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     Predicate<String> abstractSyntaxes, List<String> transferSyntaxes, boolean strictCalledAe,
     AssociationPolicy policy, ExtendedNegotiationPolicy extendedNegotiation,
     Optional<TlsConfig> tls, PduLimits limits, int maxCommandSetLength, Duration artimTimeout,
-    Duration closeTimeout, Optional<EventLoopGroup> eventLoopGroup) {
+    Duration idleTimeout, Duration closeTimeout, int maxAssociations,
+    Optional<EventLoopGroup> eventLoopGroup) {
 
   /** Uncompressed, deflated and the common compressed transfer syntaxes (PS3.5 Annex A). */
   public static final List<String> DEFAULT_TRANSFER_SYNTAXES = List.of(
@@ -63,6 +67,9 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
       throw new IllegalArgumentException("port " + port);
     }
     transferSyntaxes = List.copyOf(transferSyntaxes);
+    if (maxAssociations < 1) {
+      throw new IllegalArgumentException("maxAssociations " + maxAssociations);
+    }
   }
 
   public static Builder builder(String aeTitle) {
@@ -83,7 +90,9 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     private PduLimits limits = PduLimits.DEFAULTS;
     private int maxCommandSetLength = PDataAssembler.DEFAULT_MAX_COMMAND_SET_LENGTH;
     private Duration artimTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private int maxAssociations = 200;
     private EventLoopGroup eventLoopGroup;
 
     private Builder(String aeTitle) {
@@ -102,13 +111,16 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     public Builder maxPduLength(int v) { limits = limits.withMaxPduLengthReceived(v); return this; }
     public Builder maxCommandSetLength(int v) { maxCommandSetLength = v; return this; }
     public Builder artimTimeout(Duration v) { artimTimeout = v; return this; }
+    public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
     public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
+    public Builder maxAssociations(int v) { maxAssociations = v; return this; }
     public Builder eventLoopGroup(EventLoopGroup v) { eventLoopGroup = v; return this; }
 
     public DicomServerConfig build() {
       return new DicomServerConfig(aeTitle, bindHost, port, abstractSyntaxes, transferSyntaxes,
           strictCalledAe, policy, extendedNegotiation, Optional.ofNullable(tls), limits,
-          maxCommandSetLength, artimTimeout, closeTimeout, Optional.ofNullable(eventLoopGroup));
+          maxCommandSetLength, artimTimeout, idleTimeout, closeTimeout, maxAssociations,
+          Optional.ofNullable(eventLoopGroup));
     }
   }
 }

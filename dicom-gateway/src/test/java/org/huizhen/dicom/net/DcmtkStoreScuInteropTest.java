@@ -169,6 +169,33 @@ class DcmtkStoreScuInteropTest {
   }
 
   @Test
+  void storescuUserIdentityReachesThePolicyAndGetsPositiveResponse() throws Exception {
+    List<org.huizhen.dicom.net.assoc.AssociationRequestInfo> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FileStoreHandler own = new FileStoreHandler(received);
+    try (DicomServer withIdentity = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .policy(rq -> {
+          seen.add(rq);
+          return rq.identity().flatMap(org.huizhen.dicom.net.pdu.UserIdentity::username).filter("zhang"::equals)
+              .isPresent() ? new AssociationDecision.Accept("zhang") : AssociationDecision.Reject.NO_REASON;
+        }).build(), DicomServices.builder().store(own).build())) {
+      Part10 mr = sourceFiles().stream().filter(p -> p.file().getFileName().toString().equals("MR_small_implicit.dcm"))
+          .findFirst().orElseThrow();
+      // -rsp: storescu fails unless the A-ASSOCIATE-AC carries the user identity response
+      Run ok = NetTestSupport.run(List.of("storescu", "-aet", "CLINIC", "-aec", "HUB", "-usr", "zhang", "-rsp",
+          "127.0.0.1", String.valueOf(withIdentity.port()), mr.file().toString()), Map.of(), 60);
+      assertThat(ok.exitCode()).as(ok.output()).isZero();
+      Run wrong = NetTestSupport.run(List.of("storescu", "-aet", "CLINIC", "-aec", "HUB", "-usr", "li",
+          "127.0.0.1", String.valueOf(withIdentity.port()), mr.file().toString()), Map.of(), 60);
+      assertThat(wrong.exitCode()).isNotZero();
+      assertThat(wrong.output()).contains("Association Rejected");
+    }
+    assertThat(seen).extracting(i -> i.identity().flatMap(org.huizhen.dicom.net.pdu.UserIdentity::username).orElse(""))
+        .containsExactly("zhang", "li");
+    assertThat(own.stored).singleElement().satisfies(s ->
+        assertThat(s.request().association().attachment()).isEqualTo("zhang"));
+  }
+
+  @Test
   void severalStorescuProcessesAtOnce() throws Exception {
     List<Part10> sources = sourceFiles().stream()
         .filter(p -> p.file().startsWith(NetTestSupport.testdata().resolve("dicom/dicomdir-fileset")))

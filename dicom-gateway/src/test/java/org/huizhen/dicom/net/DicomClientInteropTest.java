@@ -158,6 +158,43 @@ class DicomClientInteropTest {
   }
 
   @Test
+  void serverKeyFromPkcs12() throws Exception {
+    TlsTestKeys keys = TlsTestKeys.create(tmp);
+    Path p12 = tmp.resolve("server.p12");
+    Run r = NetTestSupport.run(List.of("openssl", "pkcs12", "-export", "-inkey", keys.serverKey().toString(),
+        "-in", keys.serverCert().toString(), "-out", p12.toString(), "-passout", "pass:changeit"), Map.of(), 60);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    TlsConfig serverTls = new TlsConfig(java.util.Optional.of(new TlsConfig.Pkcs12(p12, "changeit")), List.of(),
+        false, List.of("TLSv1.3"));
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .tls(serverTls).build(), DicomServices.builder().build())) {
+      ClientConfig config = ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+          .tls(TlsConfig.trustOnly(List.of(keys.serverCert()))).build();
+      ClientAssociation a = DicomClient.connect(config,
+          List.of(PresentationContextProposal.of(VERIFICATION, IMPLICIT_LE))).get(30, TimeUnit.SECONDS);
+      assertThat(a.echo().get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.SUCCESS);
+      assertThat(a.association().context().tls()).isTrue();
+      a.release().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void tlsClientThatDoesNotTrustTheServerFailsToConnect() throws Exception {
+    TlsTestKeys keys = TlsTestKeys.create(tmp);
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .tls(TlsConfig.pem(keys.serverCert(), keys.serverKey(), List.of(), false)).build(),
+        DicomServices.builder().build())) {
+      // trusts only the client's own certificate, not the server's
+      ClientConfig config = ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+          .tls(TlsConfig.trustOnly(List.of(keys.clientCert()))).build();
+      assertThatThrownBy(() -> DicomClient.connect(config,
+          List.of(PresentationContextProposal.of(VERIFICATION, IMPLICIT_LE))).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class);
+      NetTestSupport.await(() -> server.openConnections() == 0, 10_000, "the failed connection to close");
+    }
+  }
+
+  @Test
   void rejectsUnknownCalledAeTitleWithReason7() {
     try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1")
         .port(0).artimTimeout(Duration.ofSeconds(5)).build(), DicomServices.builder().build())) {

@@ -125,6 +125,81 @@ class DicomServerBehaviourTest {
   }
 
   @Test
+  void passesPriorityAndMoveOriginatorToTheHandler() throws Exception {
+    AtomicReference<StoreRequest> seen = new AtomicReference<>();
+    AtomicLong bytes = new AtomicLong();
+    Running r = connect(request -> {
+      seen.set(request);
+      return sink(bytes, q -> CompletableFuture.completedFuture(StoreResult.success()), request);
+    });
+    try (DicomServer server = r.server()) {
+      DimseResponse rsp = r.association().store(CT, "1.2.3.77", EXPLICIT_LE, DataSetSource.of(new byte[6]),
+          new StoreOptions(CommandSet.PRIORITY_HIGH, Optional.of("PACS"), java.util.OptionalInt.of(41)))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(rsp.status()).isEqualTo(Status.SUCCESS);
+      assertThat(seen.get().priority()).isEqualTo(CommandSet.PRIORITY_HIGH);
+      assertThat(seen.get().moveOriginatorAe()).contains("PACS");
+      assertThat(seen.get().moveOriginatorMessageId()).hasValue(41);
+      assertThat(seen.get().sopInstanceUid()).isEqualTo("1.2.3.77");
+      assertThat(seen.get().transferSyntaxUid()).isEqualTo(EXPLICIT_LE);
+      assertThat(seen.get().messageId()).isEqualTo(rsp.command().getInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO).getAsInt());
+      r.association().release().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void responseTimeoutFailsTheRequestAndAbortsTheAssociation() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger aborted = new java.util.concurrent.atomic.AtomicInteger();
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .build(), DicomServices.builder().store(request -> new StoreSink() {
+          @Override
+          public void data(ByteBuf data) {
+            data.release();
+          }
+
+          @Override
+          public CompletionStage<StoreResult> end() {
+            return new CompletableFuture<>(); // never answers
+          }
+
+          @Override
+          public void abort(Throwable cause) {
+            aborted.incrementAndGet();
+          }
+        }).build())) {
+      ClientAssociation a = DicomClient.connect(ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+          .responseTimeout(java.time.Duration.ofMillis(300)).build(),
+          List.of(PresentationContextProposal.of(CT, EXPLICIT_LE))).get(10, TimeUnit.SECONDS);
+      CompletableFuture<DimseResponse> rsp = a.store(CT, "1.2.3.8", EXPLICIT_LE, DataSetSource.of(new byte[100]));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> rsp.get(10, TimeUnit.SECONDS))
+          .cause().isInstanceOf(java.util.concurrent.TimeoutException.class);
+      a.association().closeFuture().get(10, TimeUnit.SECONDS);
+      // the complete instance was received, then the association ended before the sink answered
+      NetTestSupport.await(() -> aborted.get() == 0 && server.openConnections() == 0, 10_000, "the server side to close");
+    }
+  }
+
+  @Test
+  void rejectsAssociationsBeyondTheLimitAsTransient() throws Exception {
+    try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+        .maxAssociations(1).build(), DicomServices.builder().build())) {
+      ClientConfig config = ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port()).build();
+      List<PresentationContextProposal> echo = List.of(PresentationContextProposal.of("1.2.840.10008.1.1",
+          "1.2.840.10008.1.2"));
+      ClientAssociation first = DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS);
+      // PS3.8 Table 9-21: rejected-transient (2), service-provider presentation (3), local limit exceeded (2)
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(org.huizhen.dicom.net.assoc.AssociateRejectedException.class,
+              e -> assertThat(List.of(e.result(), e.source(), e.reason())).containsExactly(2, 3, 2));
+      first.release().get(10, TimeUnit.SECONDS);
+      NetTestSupport.await(() -> server.openConnections() == 0, 10_000, "both connections to close");
+      ClientAssociation again = DicomClient.connect(config, echo).get(10, TimeUnit.SECONDS);
+      assertThat(again.echo().get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.SUCCESS);
+      again.release().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void sopClassThatDiffersFromContextIsRefused() throws Exception {
     AtomicLong bytes = new AtomicLong();
     Running r = connect(request -> sink(bytes, q -> CompletableFuture.completedFuture(StoreResult.success()), request));
@@ -187,6 +262,94 @@ class DicomServerBehaviourTest {
       r.association().release().get(10, TimeUnit.SECONDS);
     } finally {
       later.shutdownNow();
+    }
+  }
+
+  @Test
+  void fragmentsToThePeersMaximumAndRunsOnAnExternalEventLoopGroup() throws Exception {
+    io.netty.channel.EventLoopGroup shared = new io.netty.channel.nio.NioEventLoopGroup(2);
+    List<Integer> fragmentSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      try (DicomServer server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
+          .maxPduLength(16_384).eventLoopGroup(shared).build(),
+          DicomServices.builder().store(request -> new StoreSink() {
+            @Override
+            public void data(ByteBuf data) {
+              fragmentSizes.add(data.readableBytes());
+              data.release();
+            }
+
+            @Override
+            public CompletionStage<StoreResult> end() {
+              return CompletableFuture.completedFuture(StoreResult.success());
+            }
+
+            @Override
+            public void abort(Throwable cause) {
+            }
+          }).build())) {
+        ClientAssociation a = DicomClient.connect(ClientConfig.builder("CLINIC", "HUB", "127.0.0.1", server.port())
+            .eventLoopGroup(shared).build(), List.of(PresentationContextProposal.of(CT, EXPLICIT_LE)))
+            .get(10, TimeUnit.SECONDS);
+        assertThat(a.association().peerMaxPduLength()).isEqualTo(16_384);
+        assertThat(store(a, CT, 100_000).status()).isEqualTo(Status.SUCCESS);
+        a.release().get(10, TimeUnit.SECONDS);
+      }
+      // PS3.8 D.1: each P-DATA-TF within the receiver's 16384 bytes, i.e. 16378 data bytes per PDV
+      assertThat(fragmentSizes).allMatch(n -> n <= 16_378);
+      assertThat(fragmentSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100_000);
+      assertThat(fragmentSizes).hasSize((100_000 + 16_377) / 16_378);
+      // the server did not shut down a group it does not own
+      assertThat(shared.isShuttingDown()).isFalse();
+    } finally {
+      shared.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  void clientAbortMidInstanceAbortsTheSink() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger aborted = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicLong bytes = new AtomicLong();
+    CompletableFuture<org.huizhen.dicom.net.service.FlowControl> firstFragment = new CompletableFuture<>();
+    Running r = connect(request -> new StoreSink() {
+      @Override
+      public void data(ByteBuf data) {
+        bytes.addAndGet(data.readableBytes());
+        data.release();
+        if (!firstFragment.isDone()) {
+          request.flow().pause(); // a slow sink holds the instance open while the client aborts
+          firstFragment.complete(request.flow());
+        }
+      }
+
+      @Override
+      public CompletionStage<StoreResult> end() {
+        return CompletableFuture.completedFuture(StoreResult.success());
+      }
+
+      @Override
+      public void abort(Throwable cause) {
+        aborted.incrementAndGet();
+      }
+    });
+    // far more than the socket buffers of both ends hold, so the instance is cut short
+    long size = 256L * 1024 * 1024;
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("abort", ".bin");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    try (DicomServer server = r.server()) {
+      CompletableFuture<DimseResponse> rsp = r.association().store(CT, "1.2.3.5", EXPLICIT_LE,
+          DataSetSource.of(file, 0, size));
+      var flow = firstFragment.get(10, TimeUnit.SECONDS);
+      r.association().abort();
+      assertThat(rsp).failsWithin(10, TimeUnit.SECONDS);
+      flow.resume(); // the sink catches up and reads on: the A-ABORT, or the closed connection
+
+      NetTestSupport.await(() -> aborted.get() == 1, 10_000, "the sink to be aborted");
+      assertThat(bytes.get()).isLessThan(size);
+    } finally {
+      java.nio.file.Files.delete(file);
     }
   }
 

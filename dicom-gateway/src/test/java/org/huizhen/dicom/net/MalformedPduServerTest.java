@@ -62,7 +62,7 @@ class MalformedPduServerTest {
   void start() throws Exception {
     handler = new FileStoreHandler(dir);
     server = DicomServer.start(DicomServerConfig.builder("HUB").bindHost("127.0.0.1").port(0)
-        .maxPduLength(MAX_PDU).artimTimeout(Duration.ofMillis(500)).build(),
+        .maxPduLength(MAX_PDU).artimTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofSeconds(2)).build(),
         DicomServices.builder().store(handler).build());
   }
 
@@ -104,7 +104,11 @@ class MalformedPduServerTest {
     byte[] badPdvLength = {4, 0, 0, 0, 0, 8, 0, 0, 0, 0x20, 1, 0, 0, 0};
     byte[] undecodableCommand = SamplePdus.encode(PDataTf.of(1, true, true,
         Unpooled.wrappedBuffer(new byte[] {8, 0, 0, 0, 2, 0, 0, 0, 1, 2})));
+    byte[] commandOnUnknownContext = storeCommand().clone();
+    commandOnUnknownContext[10] = 5; // PDV context id 5 was never proposed
     return Stream.of(
+        Arguments.of("command on a context that was not accepted", commandOnUnknownContext, true,
+            AAbort.REASON_INVALID_PDU_PARAMETER_VALUE),
         Arguments.of("HTTP request instead of DICOM", "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
             false, AAbort.REASON_UNRECOGNIZED_PDU),
         Arguments.of("P-DATA before association", dataPdu(10, true), false, AAbort.REASON_UNEXPECTED_PDU),
@@ -197,6 +201,20 @@ class MalformedPduServerTest {
     }
     assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
     NetTestSupport.await(() -> server.openConnections() == 0, 5000, "the connection to be gone");
+  }
+
+  @Test
+  void idleAssociationIsAborted() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      associate(s);
+      // nothing more from us: after idleTimeout the server aborts (source 2) and closes
+      byte[] abort = readPdu(s.getInputStream());
+      assertThat(abort[0]).isEqualTo((byte) Pdu.TYPE_ABORT);
+      assertThat(abort[8]).isEqualTo((byte) AAbort.SOURCE_SERVICE_PROVIDER);
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertServerStillServes();
   }
 
   private static void associate(Socket s) throws IOException {

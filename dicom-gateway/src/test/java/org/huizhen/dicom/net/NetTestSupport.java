@@ -31,6 +31,9 @@ public final class NetTestSupport {
     // Netty's DEBUG start-up chatter drowns the test output; keep our own INFO and above
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(Level.INFO);
+    if (System.getenv("HZ_NET_DEBUG") != null) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.huizhen.dicom.net")).setLevel(Level.TRACE);
+    }
   }
 
   private NetTestSupport() {
@@ -106,13 +109,8 @@ public final class NetTestSupport {
       if (System.nanoTime() > deadline) {
         fail("timed out waiting for " + what);
       }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(10); // polling interval of a condition wait, not a fixed wait
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      // polling interval of a condition wait (10 ms), not a fixed wait for an outcome
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
   }
 

@@ -158,6 +158,14 @@ public final class Association {
     handler.requestAbort();
   }
 
+  /**
+   * Aborts as service-provider with a PS3.8 Table 9-26 reason, for protocol errors the DIMSE
+   * layer finds (e.g. a PDV on a presentation context that was not accepted). Any thread.
+   */
+  public void abortProtocolError(int reason, String message) {
+    handler.requestProviderAbort(reason, message);
+  }
+
   /** Completes when the connection is closed, whatever the reason. */
   public CompletableFuture<Void> closeFuture() {
     CompletableFuture<Void> f = new CompletableFuture<>();

@@ -346,6 +346,10 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
     startArtim(); // not in PS3.8, but a peer that never answers must not hold us forever
   }
 
+  void requestProviderAbort(int reason, String message) {
+    ctx.executor().execute(() -> abortWithReason(reason, message));
+  }
+
   void requestAbort() {
     ctx.executor().execute(() -> {
       if (state == State.STA1 || state == State.STA13) {
@@ -414,6 +418,25 @@ public final class AssociationHandler extends ChannelInboundHandlerAdapter {
       ended = true;
       ctx.fireUserEventTriggered(new AssociationEvent.Ended(endCause == null, Optional.ofNullable(endCause)));
     }
+  }
+
+  /**
+   * A reader-idle event (from an {@code IdleStateHandler} before the decoder): an established
+   * association that receives nothing while no operation is in flight is aborted. With an
+   * operation in flight the silence may be our own flow control (auto-read off), so it is kept.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+      if (state == State.STA6 && association.operationsInFlight() == 0) {
+        LOG.info("{}: idle, aborting", association);
+        abortWithReason(AAbort.REASON_NOT_SPECIFIED, "idle timeout");
+      } else if (state == State.STA2) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -39,6 +39,7 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(DimseDispatcher.class);
 
   private final Map<Integer, DimseService> services;
+  private final long responseTimeoutMillis;
   private final Map<Integer, CompletableFuture<DimseResponse>> pending = new HashMap<>();
   private Association association;
   private DimseOperation current;
@@ -48,7 +49,33 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
 
   /** @param services by request command field; may be empty (a pure SCU) */
   public DimseDispatcher(Map<Integer, DimseService> services) {
+    this(services, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param services by request command field; may be empty (a pure SCU)
+   * @param responseTimeout how long a request we {@link #invoke} may wait for its final response
+   *     once its data set is sent; on expiry the request fails with a {@link
+   *     java.util.concurrent.TimeoutException} and the association is aborted, since its message
+   *     state is unknown. Zero = no limit.
+   */
+  public DimseDispatcher(Map<Integer, DimseService> services, java.time.Duration responseTimeout) {
     this.services = Map.copyOf(services);
+    this.responseTimeoutMillis = responseTimeout.toMillis();
+  }
+
+  private void startResponseTimer(int messageId, CompletableFuture<DimseResponse> result) {
+    if (responseTimeoutMillis <= 0) {
+      return;
+    }
+    var timer = association.eventLoop().schedule(() -> {
+      if (pending.remove(messageId, result)) {
+        result.completeExceptionally(new java.util.concurrent.TimeoutException(
+            "no response to message " + messageId + " within " + responseTimeoutMillis + " ms"));
+        association.abort();
+      }
+    }, responseTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> timer.cancel(false));
   }
 
   @Override
@@ -80,7 +107,8 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     if (pc.isEmpty()) {
       LOG.info("{}: command on presentation context {} that was not accepted", association, c.contextId());
       if (association != null) {
-        association.abort();
+        association.abortProtocolError(org.huizhen.dicom.net.pdu.AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
+            "presentation context " + c.contextId() + " not accepted");
       }
       return;
     }
@@ -208,6 +236,7 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
           CommandSetCodec.encode(association.channel().alloc(), cmd));
       if (dataSet == null) {
         association.channel().flush();
+        startResponseTimer(id, result);
       } else {
         outbound = new OutboundDataSet(contextId, dataSet, result);
         pump();
@@ -257,6 +286,8 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     if (o.remaining == 0) {
       outbound = null;
       closeQuietly(o.source);
+      pending.entrySet().stream().filter(e -> e.getValue() == o.result).findFirst()
+          .ifPresent(e -> startResponseTimer(e.getKey(), o.result));
     }
   }
 
@@ -265,6 +296,8 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     ended = true;
+    LOG.debug("{}: ended ({}), operation in flight: {}, requests pending: {}", association,
+        cause.toString(), current != null, pending.size());
     if (current != null) {
       DimseOperation op = current;
       current = null;
@@ -276,6 +309,17 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     }
     pending.values().forEach(f -> f.completeExceptionally(cause));
     pending.clear();
+  }
+
+  /** A failure in a service or sink is not the peer's fault, but the message cannot go on: abort. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.warn("{}: DIMSE layer failed, aborting", association != null ? association : ctx.channel(), cause);
+    if (association != null) {
+      association.abort();
+    } else {
+      ctx.close();
+    }
   }
 
   @Override

@@ -36,6 +36,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
 
   public PduDecoder(PduLimits limits) {
     this.limits = limits;
+    // a P-DATA-TF usually spans several reads; a composite cumulation appends them without
+    // copying, and the PDVs become slices of the composite
+    setCumulator(COMPOSITE_CUMULATOR);
   }
 
   /** The limits this decoder enforces. */

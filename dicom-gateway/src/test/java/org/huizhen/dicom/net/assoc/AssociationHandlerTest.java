@@ -346,6 +346,20 @@ class AssociationHandlerTest {
     return all;
   }
 
+  /** Each malformed PDU of the codec tests, sent to a fresh acceptor: A-ABORT with its reason. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.huizhen.dicom.net.pdu.PduCodecTest#malformedPdus")
+  void answersMalformedPduWithAbortReason(String name, byte[] bytes, int reason) {
+    EmbeddedChannel ch = acceptor(AssociationPolicy.acceptAll());
+    ByteBuf in = Unpooled.copiedBuffer(bytes);
+    ch.writeInbound(in);
+    ch.checkException();
+    assertThat(written(ch)).containsExactly(AAbort.provider(reason));
+    assertThat(handler(ch).state()).isEqualTo(State.STA13);
+    ch.finishAndReleaseAll();
+    assertThat(in.refCnt()).isZero();
+  }
+
   static Stream<Long> seeds() {
     return IntStream.range(0, 300).mapToObj(i -> 42L + i);
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the bytes are split into reads, and malformed input becomes a {@link PduDecodeFailure} with the
  * PS3.8 Table 9-26 reason, never an exception or a leaked buffer.
  */
-class PduCodecTest {
+public class PduCodecTest {
 
   static Stream<Arguments> everyPduType() {
     return SamplePdus.all().stream().map(p -> Arguments.of(p.getClass().getSimpleName(), p));
@@ -51,6 +51,18 @@ class PduCodecTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyPduType")
+  void truncatedPduYieldsNothingAndLeaksNothing(String name, Pdu pdu) {
+    byte[] bytes = SamplePdus.encode(pdu);
+    EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(PduLimits.DEFAULTS));
+    ByteBuf in = Unpooled.copiedBuffer(bytes, 0, bytes.length - 1);
+    ch.writeInbound(in);
+    // the connection ends one byte short: no PDU, no failure value, the partial input released
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+    assertThat(in.refCnt()).isZero();
+  }
+
   @Test
   void decodesSeveralPdusFromOneRead() {
     byte[] a = SamplePdus.encode(AReleaseRq.INSTANCE);
@@ -64,7 +76,8 @@ class PduCodecTest {
     ch.finishAndReleaseAll();
   }
 
-  static Stream<Arguments> malformedPdus() {
+  /** Malformed PDUs and the A-ABORT reason each must produce; also used by the association tests. */
+  public static Stream<Arguments> malformedPdus() {
     byte[] rq = SamplePdus.encode(SamplePdus.associateRq());
     byte[] overrunItem = rq.clone();
     // first item (application context, at offset 6+68) claims 0x7FFF bytes
@@ -126,6 +139,33 @@ class PduCodecTest {
       assertThat(ch.finishAndReleaseAll()).isFalse();
       assertThat(inputs).allMatch(b -> b.refCnt() == 0);
     }
+  }
+
+  @Test
+  void enforcesPresentationContextAndUserIdentityLimits() {
+    byte[] rq = SamplePdus.encode(SamplePdus.associateRq()); // 2 contexts, 6-byte username
+    PduDecodeFailure contexts = decodeFailure(rq, new PduLimits(16384, 65536, 1, 64));
+    assertThat(contexts.message()).contains("more than 1 presentation contexts");
+    PduDecodeFailure identity = decodeFailure(rq, new PduLimits(16384, 65536, 128, 4));
+    assertThat(identity.message()).contains("user identity field of 6 bytes");
+    List<PresentationContextRq> many = IntStream.range(0, 30)
+        .mapToObj(i -> new PresentationContextRq(2 * i + 1, SamplePdus.CT, List.of(SamplePdus.EXPLICIT_LE))).toList();
+    byte[] big = SamplePdus.encode(new AAssociateRq(1, "HUB", "CLINIC1", AAssociateRq.DICOM_APPLICATION_CONTEXT,
+        many, UserInformation.minimal(16384, "1.2")));
+    assertThat(big.length - 6).isGreaterThan(1024);
+    PduDecodeFailure size = decodeFailure(big, new PduLimits(16384, 1024, 128, 64));
+    assertThat(size.message()).contains("exceeds limit 1024");
+    assertThat(List.of(contexts.abortReason(), identity.abortReason(), size.abortReason()))
+        .containsOnly(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE);
+  }
+
+  private static PduDecodeFailure decodeFailure(byte[] bytes, PduLimits limits) {
+    EmbeddedChannel ch = new EmbeddedChannel(new PduDecoder(limits));
+    ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+    Object out = ch.readInbound();
+    ch.finishAndReleaseAll();
+    assertThat(out).isInstanceOf(PduDecodeFailure.class);
+    return (PduDecodeFailure) out;
   }
 
   @Test
