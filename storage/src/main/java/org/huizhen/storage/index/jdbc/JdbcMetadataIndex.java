@@ -167,12 +167,13 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             } catch (IOException e) {
                 throw new StorageException("HZ-2105 cannot open H2 file " + h2File + " for fsync", e);
             }
-            FileChannel channel = h2Channel;
+            GroupSync group = new GroupSync(h2Channel);
             String file = h2File;
             hook = c -> {
                 try {
-                    // fdatasync: the appended chunk and the file size; not timestamps.
-                    channel.force(false);
+                    // fdatasync of the appended chunks and the file size, shared by the commits
+                    // of concurrent associations (group commit).
+                    group.sync();
                     FSYNCS.incrementAndGet();
                 } catch (IOException e) {
                     throw new SQLException("HZ-2101 fsync of " + file + " failed: " + e.getMessage(), "58030", e);
