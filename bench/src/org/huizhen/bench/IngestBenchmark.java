@@ -116,6 +116,9 @@ public final class IngestBenchmark {
         System.exit(exit);
     }
 
+    /** The untimed warm-up data set, when {@code --warmup} is above 0. */
+    private Optional<Dataset> warm = Optional.empty();
+
     int run() throws IOException, InterruptedException {
         Files.createDirectories(options.work());
         Path logs = Files.createDirectories(options.work().resolve("logs"));
@@ -126,6 +129,14 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "%nData set: %d CT instances, %d studies, %.1f MB (%s)%n",
                 ct.files().size(), ct.studies(), ct.bytes() / MB, ct.root());
         ct.warmPageCache();
+        warm = options.warmup() > 0
+                ? Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.warmup(), 900, "ct-warmup-"))
+                : Optional.empty();
+        if (warm.isPresent()) {
+            warm.get().warmPageCache();
+            System.out.printf(Locale.ROOT, "Warm-up before each timed run: %d instances of other studies, one association, untimed%n",
+                    options.warmup());
+        }
 
         runThroughput(ct, logs);
         if (!options.skipBig()) {
@@ -216,6 +227,16 @@ public final class IngestBenchmark {
         Server server = null;
         try {
             server = startServer(target, runDir, logs.resolve(label + "-server.log"), false);
+            int warmed = 0;
+            if (warm.isPresent()) {
+                Dataset w = warm.get();
+                ClientRun wr = sendWithStorescu(server, List.of(List.of("+sd", "+r", w.root().toString())),
+                        Duration.ofSeconds(Math.max(120, w.files().size() / 4)), logs, label + "-warmup", 60);
+                if (!wr.ok() || wr.stored() != w.files().size()) {
+                    return new Attempt(0, null, "warm-up failed: " + (wr.ok() ? wr.stored() + " stored" : wr.failure()));
+                }
+                warmed = w.files().size();
+            }
             List<List<String>> groups = new ArrayList<>();
             if (associations == 1) {
                 groups.add(List.of("+sd", "+r", ct.root().toString()));
@@ -233,7 +254,7 @@ public final class IngestBenchmark {
                 return new Attempt(0, null, "storescu got " + run.stored() + " success responses of "
                         + ct.files().size());
             }
-            Verification v = server.verify(ct.files().size());
+            Verification v = server.verify(warmed + ct.files().size());
             return v.ok() ? new Attempt(run.seconds(), v.note(), null) : new Attempt(0, null, v.note());
         } catch (TargetUnavailable e) {
             return new Attempt(0, null, e.getMessage());
@@ -1010,11 +1031,12 @@ public final class IngestBenchmark {
     // Options
 
     record Options(int instances, boolean skipBig, Path work, boolean deleteWorkAtEnd, Set<Target> targets,
-            Path hubJar, Optional<String> hubUnavailable, String hubXmx, int bigFrames, int repeat, boolean help) {
+            Path hubJar, Optional<String> hubUnavailable, String hubXmx, int bigFrames, int repeat, int warmup,
+            boolean help) {
         static final String USAGE = """
                 usage: bench/run-ingest.sh [--instances N] [--skip-big] [--work DIR]
                                            [--targets hub-h2,hub-pg,storescp,orthanc] [--repeat N]
-                                           [--hub-xmx SIZE] [--big-frames N]
+                                           [--hub-xmx SIZE] [--big-frames N] [--warmup N]
                   --instances N   CT instances in the data set (default 1000; 100 per study)
                   --skip-big      do not run the single >= 1 GiB instance
                   --work DIR      work directory; generated data is cached there between runs
@@ -1024,6 +1046,9 @@ public final class IngestBenchmark {
                                   reported (default 3)
                   --hub-xmx SIZE  hub heap for the throughput runs (default 1g; the big instance always uses 256m)
                   --big-frames N  frames of the big instance (default 2048 = 1 GiB of pixel data)
+                  --warmup N      instances of a separate data set (other UIDs) sent to every target over
+                                  one association before the timed run, untimed, so a JVM target is
+                                  measured warm as it runs in production (default 200; 0 = none)
                 """;
 
         static Options parse(String[] args) throws IOException {
@@ -1036,6 +1061,7 @@ public final class IngestBenchmark {
             String hubXmx = "1g";
             int bigFrames = 2048;
             int repeat = 3;
+            int warmup = 200;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -1056,6 +1082,7 @@ public final class IngestBenchmark {
                     case "--hub-xmx" -> hubXmx = value(args, ++i, a);
                     case "--big-frames" -> bigFrames = positive(a, value(args, ++i, a));
                     case "--repeat" -> repeat = positive(a, value(args, ++i, a));
+                    case "--warmup" -> warmup = Integer.parseInt(value(args, ++i, a));
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -1065,7 +1092,7 @@ public final class IngestBenchmark {
                 work = Files.createTempDirectory("huizhen-bench-");
             }
             return new Options(instances, skipBig, work, temp, targets, hubJar, hubUnavailable, hubXmx, bigFrames,
-                    repeat, help);
+                    repeat, warmup, help);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -1096,8 +1123,16 @@ public final class IngestBenchmark {
         static final int PER_STUDY = 100;
 
         static Dataset ensureCtSeries(Path dataDir, int instances) throws IOException {
-            Path root = dataDir.resolve("ct-" + instances);
-            Path marker = dataDir.resolve("ct-" + instances + ".complete");
+            return ensureCtSeries(dataDir, instances, 0, "ct-");
+        }
+
+        /**
+         * @param firstStudy study number of the first study; data sets with different first studies
+         *                   share no UID (the warm-up set uses studies from 900 on)
+         */
+        static Dataset ensureCtSeries(Path dataDir, int instances, int firstStudy, String prefix) throws IOException {
+            Path root = dataDir.resolve(prefix + instances);
+            Path marker = dataDir.resolve(prefix + instances + ".complete");
             int studies = (instances + PER_STUDY - 1) / PER_STUDY;
             if (!Files.exists(marker) || !Files.readString(marker).equals(SyntheticCt.VERSION)) {
                 deleteTree(root);
@@ -1109,7 +1144,7 @@ public final class IngestBenchmark {
                     Path f = root.resolve(String.format("study-%02d/ct-%04d.dcm", study, n % PER_STUDY));
                     try {
                         Files.createDirectories(f.getParent());
-                        SyntheticCt.writeSlice(f, study, n % PER_STUDY, inStudy);
+                        SyntheticCt.writeSlice(f, firstStudy + study, n % PER_STUDY, inStudy);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
