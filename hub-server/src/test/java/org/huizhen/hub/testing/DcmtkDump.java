@@ -87,6 +87,26 @@ public final class DcmtkDump {
         return Optional.ofNullable(values.get(keyword)).filter(v -> !v.equals("(no value available)"));
     }
 
+    /**
+     * The data set part of the dump as values only, so that two encodings of one data set in
+     * different native transfer syntaxes compare equal (dcmdump prints values decoded) and any
+     * differing value does not. Left out is what legitimately changes with the encoding (PS3.5
+     * 7.1, 7.5): the transfer syntax line, encoded lengths, whether sequences and items have
+     * explicit or undefined length (and so their delimitation items), and the VR of an unknown
+     * private element, which is "??" from Implicit VR and UN once written in Explicit VR.
+     */
+    public String dataSetText() {
+        int start = text.indexOf("# Dicom-Data-Set");
+        return text.substring(Math.max(0, start)).lines()
+                .filter(l -> !l.startsWith("# Used TransferSyntax"))
+                .filter(l -> !l.strip().startsWith("(fffe,e00d)") && !l.strip().startsWith("(fffe,e0dd)"))
+                .map(l -> l.replaceFirst("\\((Sequence|Item) with (explicit|undefined) length", "($1")
+                        .replaceFirst("^(\\s*\\([0-9a-f]{4},[0-9a-f]{4}\\)) \\?\\? ", "$1 UN ")
+                        .replaceFirst("#\\s*(u/l|\\d+),", "#")
+                        .replaceAll("\\s+", " "))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     /** The whole dump, for assertion messages. */
     public String text() {
         return text;
