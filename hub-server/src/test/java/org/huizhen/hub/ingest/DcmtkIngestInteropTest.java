@@ -2,6 +2,12 @@ package org.huizhen.hub.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +169,7 @@ class DcmtkIngestInteropTest {
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("storescu" + i + ".log").toFile()).start());
         }
         for (int i = 0; i < running.size(); i++) {
-            assertThat(running.get(i).waitFor()).as(java.nio.file.Files.readString(tmp.resolve("storescu" + i + ".log"))).isZero();
+            assertThat(running.get(i).waitFor()).as(Files.readString(tmp.resolve("storescu" + i + ".log"))).isZero();
         }
         InteropIndexCheck.assertStored(hub, sources, InteropIndexCheck.asTransmitted(sources));
         List<String> callers = new ArrayList<>();
@@ -176,12 +182,12 @@ class DcmtkIngestInteropTest {
         assertThat(ingestSuccesses()).isEqualTo(4L * sources.size());
     }
 
+    /** C-STORE successes as the hub's health endpoint counts them. */
     private long ingestSuccesses() throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        var rsp = client.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + hub.httpPort() + "/health")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rsp = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.httpPort() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(rsp.statusCode()).isEqualTo(200);
-        return new io.vertx.core.json.JsonObject(rsp.body()).getJsonObject("ingest").getLong("success");
+        return new JsonObject(rsp.body()).getJsonObject("ingest").getLong("success");
     }
 }
