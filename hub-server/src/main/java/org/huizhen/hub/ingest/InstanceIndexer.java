@@ -198,8 +198,11 @@ public final class InstanceIndexer {
 
     private static PatientName patientName(DataSet ds) {
         return text(ds, Tag.PatientName).map(raw -> {
-            PersonName pn = PersonName.parseLenient(raw.split("\\\\", -1)[0]);
-            return new PatientName(pn.formatted(),
+            // PatientName.text is the whole decoded value with its groups (storage's contract),
+            // e.g. "Wang^XiaoDong=王^小东=", not the display form PersonName.formatted() gives
+            String first = raw.split("\\\\", -1)[0].strip();
+            PersonName pn = PersonName.parseLenient(first);
+            return new PatientName(first,
                     pn.alphabetic().map(Object::toString).orElse(null),
                     pn.ideographic().map(Object::toString).orElse(null),
                     pn.phonetic().map(Object::toString).orElse(null));
