@@ -1849,8 +1849,10 @@ public final class UID {
         for (Entry e : TABLE.values()) {
             // Storage SOP Classes (PS3.4 Annex B): SOP Class rows named "... Storage",
             // which includes the waveform (ECG) storage classes.
+            // Media Storage Directory Storage (1.2.840.10008.1.3.10, the DICOMDIR) is a PS3.10
+            // media class with no network service (not in PS3.4 Table B.5-1).
             if (e.type() == Type.SOP_CLASS && (e.keyword().endsWith("Storage")
-                    || e.keyword().contains("ECGWaveform"))) {
+                    || e.keyword().contains("ECGWaveform")) && !e.uid().equals("1.2.840.10008.1.3.10")) {
                 s.add(e.uid());
             }
         }

@@ -58,6 +58,8 @@ class DictionaryTest {
         assertThat(UID.storageSopClasses()).contains(UID.CTImageStorage, UID.TwelveLeadECGWaveformStorage,
                 UID.GeneralECGWaveformStorage, UID.EnhancedMRImageStorage, UID.SecondaryCaptureImageStorage);
         assertThat(UID.storageSopClasses()).doesNotContain(UID.VerificationSOPClass, UID.LittleEndianExplicit);
+        // the DICOMDIR class exists only on media (PS3.10); PS3.4 Table B.5-1 has no network service for it
+        assertThat(UID.storageSopClasses()).doesNotContain("1.2.840.10008.1.3.10");
         assertThat(UID.storageSopClasses()).allSatisfy(u -> assertThat(UID.typeOf(u)).contains(UID.Type.SOP_CLASS));
     }
 

@@ -93,8 +93,8 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
         if (storage.index().isPostgres()) {
             require(!blank(storage.index().url()) && storage.index().url().startsWith("jdbc:postgresql:"), "storage.index.url",
                     "must be a jdbc:postgresql: URL when storage.index.kind is postgres");
-            require(!blank(storage.index().schema()) && storage.index().schema().matches("[A-Za-z_][A-Za-z0-9_]{0,62}"),
-                    "storage.index.schema", "must be a plain SQL identifier");
+            require(!blank(storage.index().schema()) && storage.index().schema().matches("[a-z_][a-z0-9_]{0,62}"),
+                    "storage.index.schema", "must be a lower-case SQL identifier ([a-z_][a-z0-9_]*)");
         }
         java.util.Set<String> ids = new java.util.HashSet<>();
         java.util.Set<String> aets = new java.util.HashSet<>();
