@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,8 +52,10 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(data.resolve("blobs"))) {
-            System.err.println("huizhen export: " + data + " is not a hub data directory (no blobs/ in it)");
+        // A hub creates .lock when it starts and blobs/ only at its first write: a running hub
+        // that has stored nothing yet has a data directory too.
+        if (!Files.isDirectory(data.resolve("blobs")) && !Files.isRegularFile(data.resolve(".lock"))) {
+            System.err.println("huizhen export: " + data + " is not a hub data directory (no blobs/ or .lock in it)");
             return Main.EXIT_USAGE;
         }
         ServeCommand serve = new ServeCommand();
@@ -62,7 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
         HubConfig.Index ic = cfg.storage().index();
         Files.createDirectories(out);
         try (FileChannel lockFile = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = ic.isPostgres() ? null : lockFile.tryLock();
+            FileLock lock = ic.isPostgres() ? null : tryLock(lockFile);
             if (!ic.isPostgres() && lock == null) {
                 System.err.println("huizhen export: the hub is running on " + data
                         + " (embedded index is locked); stop it first, or use a PostgreSQL index");
@@ -78,6 +81,18 @@ public final class ExportCommand implements Callable<Integer> {
                     lock.release();
                 }
             }
+        }
+    }
+
+    /**
+     * The data directory's lock, or null while a hub holds it — in another process, or in this
+     * one (a JVM reports its own lock as an overlap instead of returning null).
+     */
+    private static FileLock tryLock(FileChannel lockFile) throws IOException {
+        try {
+            return lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 
