@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.DcmtkStoreScp;
 import org.huizhen.hub.testing.DcmtkTools;
-import org.huizhen.hub.testing.InteropCli;
+import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropHub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +24,9 @@ class EchoCommandDcmtkInteropTest {
     void echoToStorescpSucceeds() {
         try (DcmtkStoreScp scp = new DcmtkStoreScp(tmp.resolve("in"), "STORESCP")) {
             String peer = "STORESCP@127.0.0.1:" + scp.port();
-            InteropCli.Result r = InteropCli.run("echo", peer);
+            CliRun r = CliRun.run("echo", peer);
 
-            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.out()).containsPattern("C-ECHO " + peer + ": 0000\\(SUCCESS\\) in [0-9.]+ ms");
         }
     }
@@ -35,9 +35,9 @@ class EchoCommandDcmtkInteropTest {
     void echoRefusedByStorescpIsExit3() {
         // storescp --refuse answers every A-ASSOCIATE-RQ with an A-ASSOCIATE-RJ
         try (DcmtkStoreScp scp = new DcmtkStoreScp(tmp.resolve("in"), "STORESCP", "--refuse")) {
-            InteropCli.Result r = InteropCli.run("echo", "STORESCP@127.0.0.1:" + scp.port());
+            CliRun r = CliRun.run("echo", "STORESCP@127.0.0.1:" + scp.port());
 
-            assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
             assertThat(r.err()).contains("cannot associate").contains("association rejected");
         }
     }
@@ -51,20 +51,20 @@ class EchoCommandDcmtkInteropTest {
                     aes:
                       - ae-title: READING1
                 """).start()) {
-            InteropCli.Result rejected = InteropCli.run("echo", InteropHub.address(hub), "--calling-ae", "INTRUDER");
-            assertThat(rejected.exitCode()).as(rejected.all()).isEqualTo(3);
+            CliRun rejected = CliRun.run("echo", InteropHub.address(hub), "--calling-ae", "INTRUDER");
+            assertThat(rejected.exitCode()).as(rejected.output()).isEqualTo(3);
             assertThat(rejected.err()).contains("association rejected (permanent): calling AE title not recognized");
 
-            InteropCli.Result known = InteropCli.run("echo", InteropHub.address(hub), "--calling-ae", "READING1");
-            assertThat(known.exitCode()).as(known.all()).isZero();
+            CliRun known = CliRun.run("echo", InteropHub.address(hub), "--calling-ae", "READING1");
+            assertThat(known.exitCode()).as(known.output()).isZero();
         }
     }
 
     @Test
     void echoToAnUnreachablePeerIsExit3() {
-        InteropCli.Result r = InteropCli.run("echo", "NOBODY@127.0.0.1:" + DcmtkTools.freePort(), "--timeout", "5");
+        CliRun r = CliRun.run("echo", "NOBODY@127.0.0.1:" + DcmtkTools.freePort(), "--timeout", "5");
 
-        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
         assertThat(r.err()).contains("connection refused");
     }
 }

@@ -23,7 +23,7 @@ import org.huizhen.dicom.io.ReadOptions;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.HubProcess;
-import org.huizhen.hub.testing.InProcessHubs;
+import org.huizhen.hub.testing.InteropHub;
 import org.huizhen.hub.testing.SourceInstances;
 import org.huizhen.hub.testing.SourceInstances.Source;
 import org.huizhen.hub.testing.StoppedHubData;
@@ -114,7 +114,7 @@ class ExportCommandTest {
     void refusesWhileAHubHoldsTheDataDirectory(boolean inThisJvm) throws Exception {
         Path data = dir.resolve("data");
         Path out = dir.resolve("out");
-        try (AutoCloseable hub = inThisJvm ? Hub.start(InProcessHubs.config(data)) : HubProcess.start(data, Map.of())) {
+        try (AutoCloseable hub = inThisJvm ? Hub.start(InteropHub.durableConfig(data)) : HubProcess.start(data, Map.of())) {
             CliRun export = CliRun.run("export", "--data", data.toString(), "--out", out.toString());
             assertThat(export.exitCode()).as(export.output()).isEqualTo(Main.EXIT_UNAVAILABLE);
             assertThat(export.err()).contains("the hub is running on " + data).contains("stop it first");
@@ -167,8 +167,8 @@ class ExportCommandTest {
     /** Stores every shared file in a fresh in-process hub, stops it, returns its data directory. */
     private Path storeShared() throws Exception {
         Path data = dir.resolve("data");
-        try (Hub hub = Hub.start(InProcessHubs.config(data))) {
-            String[] args = Stream.concat(Stream.of("store", "--to", InProcessHubs.peer(hub)),
+        try (Hub hub = Hub.start(InteropHub.durableConfig(data))) {
+            String[] args = Stream.concat(Stream.of("store", "--to", InteropHub.address(hub)),
                     shared.stream().map(s -> s.file().toString())).toArray(String[]::new);
             CliRun store = CliRun.run(args);
             assertThat(store.exitCode()).as(store.output()).isZero();

@@ -9,7 +9,7 @@ import java.util.List;
 import org.huizhen.hub.testing.DcmtkDump;
 import org.huizhen.hub.testing.DcmtkStoreScp;
 import org.huizhen.hub.testing.DcmtkTools;
-import org.huizhen.hub.testing.InteropCli;
+import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropFiles;
 import org.huizhen.hub.testing.InteropIndexCheck;
 import org.huizhen.hub.testing.InteropScu;
@@ -33,9 +33,9 @@ class StoreCommandDcmtkInteropTest {
             List<String> args = new ArrayList<>(List.of("store", "--to", "STORESCP@127.0.0.1:" + scp.port(), "-j", "3"));
             sources.forEach(s -> args.add(s.file().toString()));
 
-            InteropCli.Result r = InteropCli.run(args.toArray(String[]::new));
+            CliRun r = CliRun.run(args.toArray(String[]::new));
 
-            assertThat(r.exitCode()).as(r.all() + scp.log()).isZero();
+            assertThat(r.exitCode()).as(r.output() + scp.log()).isZero();
             assertThat(r.out()).containsPattern(String.format("Stored %d of %d file\\(s\\) in [0-9.]+ s: %d success, 0 warning, 0 failed",
                     sources.size(), sources.size(), sources.size()));
             List<InteropFiles.Part10> received = new ArrayList<>(scp.received().stream().map(InteropFiles::read).toList());
@@ -76,9 +76,9 @@ class StoreCommandDcmtkInteropTest {
         Files.copy(testdata.resolve("bad/bad-not-dicom-plaintext.dcm"), input.resolve("notes.dcm"));
         Files.copy(testdata.resolve("ecg/aecg_FDA_minimum.xml"), input.resolve("ecg.xml"));
         try (DcmtkStoreScp scp = new DcmtkStoreScp(tmp.resolve("in"), "STORESCP")) {
-            InteropCli.Result r = InteropCli.run("store", input.toString(), "--to", "STORESCP@127.0.0.1:" + scp.port());
+            CliRun r = CliRun.run("store", input.toString(), "--to", "STORESCP@127.0.0.1:" + scp.port());
 
-            assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
             assertThat(r.out()).contains("Stored 1 of 3 file(s)").contains("1 success, 0 warning, 2 failed")
                     .contains("FAILED " + input.resolve("notes.dcm") + ": not sent, not a readable DICOM Part 10 file")
                     .contains("FAILED " + input.resolve("ecg.xml") + ": not sent, not a readable DICOM Part 10 file");
@@ -90,10 +90,10 @@ class StoreCommandDcmtkInteropTest {
     @Test
     void unreachablePeerIsExit3() {
         int port = DcmtkTools.freePort(); // nothing listens there
-        InteropCli.Result r = InteropCli.run("store", DcmtkTools.testdata().resolve("dicom/CT_small.dcm").toString(),
+        CliRun r = CliRun.run("store", DcmtkTools.testdata().resolve("dicom/CT_small.dcm").toString(),
                 "--to", "STORESCP@127.0.0.1:" + port, "--timeout", "5");
 
-        assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
         assertThat(r.out()).contains("Stored 0 of 1 file(s)").contains("connection refused");
     }
 }

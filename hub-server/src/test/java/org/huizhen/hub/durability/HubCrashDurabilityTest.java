@@ -36,7 +36,7 @@ import org.huizhen.dicom.data.Tag;
 import org.huizhen.dicom.io.Part10;
 import org.huizhen.dicom.io.Part10File;
 import org.huizhen.dicom.io.ReadOptions;
-import org.huizhen.hub.testing.ExternalTools;
+import org.huizhen.hub.testing.DcmtkTools;
 import org.huizhen.hub.testing.HubProcess;
 import org.huizhen.hub.testing.SourceInstances;
 import org.huizhen.hub.testing.SourceInstances.Source;
@@ -77,7 +77,7 @@ class HubCrashDurabilityTest {
 
     @BeforeAll
     static void tools() {
-        ExternalTools.require("storescu");
+        DcmtkTools.requireTool("storescu");
     }
 
     @Test

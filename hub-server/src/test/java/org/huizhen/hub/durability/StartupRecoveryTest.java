@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.CliRun;
-import org.huizhen.hub.testing.InProcessHubs;
+import org.huizhen.hub.testing.InteropHub;
 import org.huizhen.hub.testing.LogCapture;
 import org.huizhen.hub.testing.SourceInstances;
 import org.huizhen.hub.testing.SourceInstances.Source;
@@ -34,8 +34,8 @@ class StartupRecoveryTest {
         Path template = Path.of(System.getProperty("hz.shared.testdata"), "dicom", "CT_small.dcm");
         List<Source> sources = SourceInstances.fromTemplate(template, dir.resolve("src"), 1, 1, 3);
         Path data = dir.resolve("data");
-        try (Hub hub = Hub.start(InProcessHubs.config(data))) {
-            CliRun store = CliRun.run("store", "--to", InProcessHubs.peer(hub), dir.resolve("src").toString());
+        try (Hub hub = Hub.start(InteropHub.durableConfig(data))) {
+            CliRun store = CliRun.run("store", "--to", InteropHub.address(hub), dir.resolve("src").toString());
             assertThat(store.exitCode()).as(store.output()).isZero();
         }
 
@@ -50,7 +50,7 @@ class StartupRecoveryTest {
         }
 
         try (LogCapture log = LogCapture.of(Hub.class.getName());
-             Hub hub = Hub.start(InProcessHubs.config(data))) {
+             Hub hub = Hub.start(InteropHub.durableConfig(data))) {
             // recovery runs before start returns
             assertThat(temp).doesNotExist();
             assertThat(log.messages()).anyMatch(m -> m.contains("start-up recovery: removed 1 temporary file(s) (20000 bytes)"));

@@ -20,7 +20,7 @@ import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.DcmtkStoreScp;
 import org.huizhen.hub.testing.DcmtkStoreScu;
 import org.huizhen.hub.testing.DcmtkTools;
-import org.huizhen.hub.testing.InteropCli;
+import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropFiles;
 import org.huizhen.hub.testing.InteropHub;
 import org.huizhen.hub.testing.InteropIndexCheck;
@@ -114,13 +114,13 @@ class DcmtkIngestInteropTest {
         ecgs.forEach(p -> args.add(p.toString()));
         args.addAll(List.of("--to", InteropHub.address(hub), "--calling-ae", "CLINIC_CLI"));
 
-        InteropCli.Result r = InteropCli.run(args.toArray(String[]::new));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
 
         List<InteropFiles.Part10> all = sharedSources();
         List<InteropFiles.Part10> storable = all.stream().filter(InteropIndexCheck::hasSopInstanceUid).toList();
         int files = all.size() + 1; // + the DICOMDIR
-        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
-        assertThat(r.out()).as(r.all()).contains(String.format("Stored %d of %d file(s)", storable.size(), files))
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+        assertThat(r.out()).as(r.output()).contains(String.format("Stored %d of %d file(s)", storable.size(), files))
                 .contains(String.format(": %d success, 0 warning, 2 failed", storable.size()))
                 .containsPattern("FAILED .*dicomdir-fileset/DICOMDIR: ")
                 .containsPattern("FAILED .*UN_sequence\\.dcm: A900\\(FAILURE\\) HZ-3010");

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.DcmtkTools;
-import org.huizhen.hub.testing.InteropCli;
+import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropFiles;
 import org.huizhen.hub.testing.InteropHub;
 import org.huizhen.hub.testing.InteropIndexCheck;
@@ -85,9 +85,9 @@ class PostgresIngestInteropTest {
         List<String> args = new ArrayList<>(List.of("store", "--to", InteropHub.address(hub)));
         files.forEach(f -> args.add(f.toString()));
 
-        InteropCli.Result r = InteropCli.run(args.toArray(String[]::new));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
 
-        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.out()).contains(String.format("Stored %d of %d file(s)", files.size(), files.size()));
         List<InteropFiles.Part10> sources = files.stream().map(InteropFiles::read).toList();
         InteropIndexCheck.assertStored(hub, sources, InteropIndexCheck.asTransmitted(sources));

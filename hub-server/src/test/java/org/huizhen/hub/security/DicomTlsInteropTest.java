@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.DcmtkTools;
-import org.huizhen.hub.testing.InteropCli;
+import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropFiles;
 import org.huizhen.hub.testing.InteropHub;
 import org.junit.jupiter.api.AfterAll;
@@ -76,14 +76,14 @@ class DicomTlsInteropTest {
     @Test
     void huizhenEchoAndStoreOverTlsSucceed() throws Exception {
         String peer = "HUIZHEN@127.0.0.1:" + tlsPort;
-        InteropCli.Result echo = InteropCli.run("echo", peer, "--tls", "--tls-trusted", serverCert.toString());
-        assertThat(echo.exitCode()).as(echo.all()).isZero();
+        CliRun echo = CliRun.run("echo", peer, "--tls", "--tls-trusted", serverCert.toString());
+        assertThat(echo.exitCode()).as(echo.output()).isZero();
         assertThat(echo.out()).contains("C-ECHO " + peer + ": 0000(SUCCESS)");
 
         Path file = DcmtkTools.testdata().resolve("dicom/CT_small.dcm");
-        InteropCli.Result store = InteropCli.run("store", file.toString(), "--to", peer, "--tls",
+        CliRun store = CliRun.run("store", file.toString(), "--to", peer, "--tls",
                 "--tls-trusted", serverCert.toString());
-        assertThat(store.exitCode()).as(store.all()).isZero();
+        assertThat(store.exitCode()).as(store.output()).isZero();
         assertThat(store.out()).contains("Stored 1 of 1 file(s)");
         assertThat(hub.index().findInstance(InteropFiles.read(file).sopInstanceUid())).isPresent();
     }
@@ -91,8 +91,8 @@ class DicomTlsInteropTest {
     @Test
     void untrustedCertificateOrPlainDicomOnTheTlsPortGetsNoAssociation() {
         // no --tls-trusted: the JDK's default trust store does not know the self-signed certificate
-        InteropCli.Result untrusted = InteropCli.run("echo", "HUIZHEN@127.0.0.1:" + tlsPort, "--tls", "--timeout", "10");
-        assertThat(untrusted.exitCode()).as(untrusted.all()).isEqualTo(3);
+        CliRun untrusted = CliRun.run("echo", "HUIZHEN@127.0.0.1:" + tlsPort, "--tls", "--timeout", "10");
+        assertThat(untrusted.exitCode()).as(untrusted.output()).isEqualTo(3);
 
         DcmtkTools.Run plain = DcmtkTools.run(List.of("echoscu", "-to", "10", "-aet", "CLINIC", "-aec", "HUIZHEN",
                 "127.0.0.1", String.valueOf(tlsPort)), 30);

@@ -81,6 +81,21 @@ public final class InteropHub {
     }
 
     /** {@code AET@127.0.0.1:PORT} of a hub's plain DICOM listener, as the CLI takes it. */
+    /**
+     * A configuration on {@code dataDir} itself with fsync on (the production setting), any AE
+     * accepted, both listeners on free loopback ports: for tests about durability and recovery.
+     */
+    public static HubConfig durableConfig(Path dataDir) {
+        return ConfigLoader.load(Optional.empty(), Map.of())
+                .override("hub.data-dir", dataDir.toString())
+                .override("dicom.bind", "127.0.0.1")
+                .override("dicom.port", "0")
+                .override("http.bind", "127.0.0.1")
+                .override("http.port", "0")
+                .override("dicom.accept-any-ae", "true")
+                .build();
+    }
+
     public static String address(Hub hub) {
         return "HUIZHEN@127.0.0.1:" + hub.dicomPort();
     }
