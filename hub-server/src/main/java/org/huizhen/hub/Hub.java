@@ -120,7 +120,7 @@ public final class Hub implements AutoCloseable {
             workers.shutdown();
             workers.awaitTermination(30, TimeUnit.SECONDS);
         });
-        ingest = new IngestService(blobs, index, new InstanceIndexer(DecodeLimits.DEFAULT), workers);
+        ingest = new IngestService(blobs, index, new InstanceIndexer(DecodeLimits.DEFAULT, undeclaredCharset()), workers);
 
         Vertx vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -168,6 +168,12 @@ public final class Hub implements AutoCloseable {
                 .eventLoopGroup(vertx.nettyEventLoopGroup());
         tls.ifPresent(b::tls);
         return b.build();
+    }
+
+    private Optional<org.huizhen.dicom.data.SpecificCharacterSet> undeclaredCharset() {
+        String term = config.dicom().defaultCharacterSet();
+        return term == null || term.isBlank() ? Optional.empty()
+                : Optional.of(org.huizhen.dicom.data.SpecificCharacterSet.valueOf(term.trim()));
     }
 
     private void lockDataDir() throws IOException {

@@ -22,6 +22,7 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
     public record Dicom(@JsonProperty("ae-title") String aeTitle, String bind, int port,
                         @JsonProperty("max-pdu-length") int maxPduLength,
                         @JsonProperty("accept-any-ae") boolean acceptAnyAe,
+                        @JsonProperty("default-character-set") String defaultCharacterSet,
                         @JsonProperty("strict-called-ae") boolean strictCalledAe,
                         @JsonProperty("artim-timeout-seconds") int artimTimeoutSeconds,
                         Tls tls) {
@@ -81,6 +82,14 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
                 "must be between 4096 and 16777216 bytes, got " + dicom.maxPduLength());
         require(dicom.artimTimeoutSeconds() > 0 && dicom.artimTimeoutSeconds() <= 3600, "dicom.artim-timeout-seconds",
                 "must be 1..3600, got " + dicom.artimTimeoutSeconds());
+        if (dicom.defaultCharacterSet() != null && !dicom.defaultCharacterSet().isBlank()) {
+            try {
+                org.huizhen.dicom.data.SpecificCharacterSet.valueOf(dicom.defaultCharacterSet().trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("dicom.default-character-set", "is not a Specific Character Set defined term: "
+                        + e.getMessage());
+            }
+        }
         if (dicom.tls() != null && dicom.tls().enabled()) {
             checkPort("dicom.tls.port", dicom.tls().port());
             require(!blank(dicom.tls().certificate()), "dicom.tls.certificate", "is required when dicom.tls.enabled is true");

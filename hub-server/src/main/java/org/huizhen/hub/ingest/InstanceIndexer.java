@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.huizhen.dicom.data.DataSet;
 import org.huizhen.dicom.data.DicomValueException;
 import org.huizhen.dicom.data.PersonName;
+import org.huizhen.dicom.data.SpecificCharacterSet;
+import org.huizhen.dicom.data.VR;
 import org.huizhen.dicom.data.Tag;
 import org.huizhen.dicom.io.DecodeLimits;
 import org.huizhen.dicom.io.DicomParseException;
@@ -43,8 +45,15 @@ import org.huizhen.storage.index.StudyData;
 public final class InstanceIndexer {
     private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
     private final ReadOptions readOptions;
+    private final Optional<SpecificCharacterSet> undeclaredCharset;
 
-    public InstanceIndexer(DecodeLimits limits) {
+    /**
+     * @param undeclaredCharset the repertoire assumed for text of data sets without Specific
+     *                          Character Set (0008,0005), for indexing only (config
+     *                          {@code dicom.default-character-set}); empty = default repertoire
+     */
+    public InstanceIndexer(DecodeLimits limits, Optional<SpecificCharacterSet> undeclaredCharset) {
+        this.undeclaredCharset = undeclaredCharset;
         this.readOptions = ReadOptions.DEFAULT.withLimits(limits).withStopBeforePixelData(true)
                 .withBulkDataReferences(ReadOptions.DEFAULT_BULK_DATA_THRESHOLD);
     }
@@ -149,16 +158,33 @@ public final class InstanceIndexer {
         return new InstanceRecord(origin, patient, study, series, instance);
     }
 
-    private static Optional<String> text(DataSet ds, int tag) {
+    private Optional<String> text(DataSet ds, int tag) {
         try {
-            return ds.getString(tag).map(String::strip).filter(s -> !s.isEmpty());
+            Optional<String> value = ds.getString(tag);
+            if (undeclaredCharset.isPresent() && !ds.contains(Tag.SpecificCharacterSet) && value.isPresent()
+                    && ds.get(tag).map(e -> e.vr().isCharsetAffected()).orElse(false)) {
+                byte[] raw = ds.getBytes(tag).orElseThrow();
+                if (hasHighBit(raw)) {
+                    value = Optional.of(undeclaredCharset.get().decode(raw, ds.get(tag).get().vr() == VR.PN));
+                }
+            }
+            return value.map(String::strip).filter(s -> !s.isEmpty());
         } catch (DicomValueException e) {
             return Optional.empty();
         }
     }
 
+    private static boolean hasHighBit(byte[] raw) {
+        for (byte b : raw) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Lenient: a malformed IS is indexed as absent rather than refusing the whole instance. */
-    private static Integer integer(DataSet ds, int tag) {
+    private Integer integer(DataSet ds, int tag) {
         try {
             return ds.getInt(tag).orElse(null);
         } catch (DicomValueException e) {
@@ -167,7 +193,7 @@ public final class InstanceIndexer {
     }
 
     /** DA is YYYYMMDD (PS3.5 Table 6.2-1); the old ACR-NEMA form YYYY.MM.DD is accepted too. */
-    private static LocalDate date(DataSet ds, int tag) {
+    private LocalDate date(DataSet ds, int tag) {
         return text(ds, tag).map(s -> s.replace(".", "")).map(s -> {
             try {
                 return LocalDate.parse(s, DA);
@@ -178,7 +204,7 @@ public final class InstanceIndexer {
     }
 
     /** TM is HHMMSS.FFFFFF with trailing parts optional (PS3.5 Table 6.2-1); ACR-NEMA colons accepted. */
-    private static LocalTime time(DataSet ds, int tag) {
+    private LocalTime time(DataSet ds, int tag) {
         return text(ds, tag).map(s -> s.replace(":", "")).map(s -> {
             try {
                 int h = Integer.parseInt(s.substring(0, 2));
@@ -196,7 +222,7 @@ public final class InstanceIndexer {
         }).orElse(null);
     }
 
-    private static PatientName patientName(DataSet ds) {
+    private PatientName patientName(DataSet ds) {
         return text(ds, Tag.PatientName).map(raw -> {
             // PatientName.text is the whole decoded value with its groups (storage's contract),
             // e.g. "Wang^XiaoDong=王^小东=", not the display form PersonName.formatted() gives

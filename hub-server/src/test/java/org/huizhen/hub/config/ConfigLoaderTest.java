@@ -60,6 +60,7 @@ class ConfigLoaderTest {
         "postgres without url|storage:\\n  index:\\n    kind: postgres|storage.index.url",
         "tls without certificate|dicom:\\n  tls:\\n    enabled: true|dicom.tls.certificate",
         "institution bad role|institutions:\\n  - id: a\\n    role: king|institutions[0].role",
+        "unknown default charset|dicom:\\n  default-character-set: KLINGON|dicom.default-character-set",
     })
     void invalidConfigNamesTheKey(String what, String yaml, String key) throws IOException {
         Path f = write(yaml.replace("\\n", "\n"));
