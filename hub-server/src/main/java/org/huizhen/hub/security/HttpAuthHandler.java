@@ -49,7 +49,7 @@ final class HttpAuthHandler implements HttpAuth {
         switch (scheme) {
             case "bearer" -> decide(ctx, "bearer", "token", tokens.verify(credentials));
             case "basic" -> basic(ctx, credentials);
-            default -> deny(ctx, "anonymous", scheme, "HZ-6012", "unsupported authorization scheme (use Bearer or Basic)", true);
+            default -> deny(ctx, "anonymous", clean(scheme), "HZ-6012", "unsupported authorization scheme (use Bearer or Basic)", true);
         }
     }
 
@@ -78,9 +78,9 @@ final class HttpAuthHandler implements HttpAuth {
                 ctx.request().resume();
             }
             if (ar.succeeded()) {
-                decide(ctx, "basic", "client:" + id, ar.result());
+                decide(ctx, "basic", "client:" + clean(id), ar.result());
             } else {
-                deny(ctx, "client:" + id, "basic", "HZ-6011", "credentials could not be checked", true);
+                deny(ctx, "client:" + clean(id), "basic", "HZ-6011", "credentials could not be checked", true);
             }
         });
     }
@@ -90,8 +90,8 @@ final class HttpAuthHandler implements HttpAuth {
             case AuthOutcome.Accepted a -> {
                 Principal p = a.principal();
                 ctx.put(HttpAuth.PRINCIPAL, p);
-                AUDIT.info("AUDIT http authn allow who={}@{} role={} via={} what={} {} from={}", p.subject(), p.institution(),
-                        p.role().claim(), method, ctx.request().method(), ctx.normalizedPath(), from(ctx));
+                AUDIT.info("AUDIT http authn allow who={}@{} role={} via={} what={} {} from={}", clean(p.subject()), p.institution(),
+                        p.role().claim(), method, ctx.request().method(), clean(ctx.normalizedPath()), from(ctx));
                 ctx.next();
             }
             case AuthOutcome.Rejected r -> deny(ctx, claimed, method, r.code(), r.reason(), true);
@@ -100,7 +100,7 @@ final class HttpAuthHandler implements HttpAuth {
 
     private static void deny(RoutingContext ctx, String who, String method, String code, String reason, boolean invalid) {
         AUDIT.info("AUDIT http authn deny who={} via={} what={} {} from={} code={} reason={}", who, method,
-                ctx.request().method(), ctx.normalizedPath(), from(ctx), code, reason);
+                ctx.request().method(), clean(ctx.normalizedPath()), from(ctx), code, reason);
         // RFC 6750 3: no error code when the request carried no credentials at all.
         String challenge = "Bearer realm=\"" + REALM + "\""
                 + (invalid ? ", error=\"invalid_token\", error_description=\"" + code + "\"" : "");
@@ -116,13 +116,13 @@ final class HttpAuthHandler implements HttpAuth {
             return;
         }
         if (allowed.test(p)) {
-            AUDIT.info("AUDIT http authz allow who={}@{} role={} what={} {} from={}", p.subject(), p.institution(),
-                    p.role().claim(), ctx.request().method(), ctx.normalizedPath(), from(ctx));
+            AUDIT.info("AUDIT http authz allow who={}@{} role={} what={} {} from={}", clean(p.subject()), p.institution(),
+                    p.role().claim(), ctx.request().method(), clean(ctx.normalizedPath()), from(ctx));
             ctx.next();
             return;
         }
-        AUDIT.info("AUDIT http authz deny who={}@{} role={} what={} {} from={} code={} reason={}", p.subject(), p.institution(),
-                p.role().claim(), ctx.request().method(), ctx.normalizedPath(), from(ctx), code, reason);
+        AUDIT.info("AUDIT http authz deny who={}@{} role={} what={} {} from={} code={} reason={}", clean(p.subject()), p.institution(),
+                p.role().claim(), ctx.request().method(), clean(ctx.normalizedPath()), from(ctx), code, reason);
         if (scope != null) {
             // RFC 6750 3.1 insufficient_scope, naming the scope that would do.
             ctx.response().putHeader("WWW-Authenticate",
@@ -139,6 +139,13 @@ final class HttpAuthHandler implements HttpAuth {
                 .put("detail", code + " " + reason);
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .end(body.encode());
+    }
+
+    /** Caller-supplied text for a log line: no control characters (no forged lines), at most 200 characters. */
+    static String clean(String s) {
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return t.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private static String from(RoutingContext ctx) {

@@ -284,6 +284,17 @@ class AuthHttpTest {
     }
 
     @Test
+    void keepsForgedLineBreaksOutOfTheAuditLog() throws Exception {
+        try (LogCapture audit = LogCapture.of(HttpAuth.AUDIT_LOGGER)) {
+            HttpResponse<Buffer> r = get("/whoami", basic("x\nAUDIT http authn allow who=admin", "y"));
+
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(audit.await(m -> m.contains("who=client:x?AUDIT"), Duration.ofSeconds(10)))
+                    .hasValueSatisfying(line -> assertThat(line).doesNotContain("\n"));
+        }
+    }
+
+    @Test
     void rejectsUnknownScheme() throws Exception {
         HttpResponse<Buffer> r = get("/whoami", "Digest username=\"x\"");
 
