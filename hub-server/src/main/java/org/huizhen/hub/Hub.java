@@ -32,6 +32,10 @@ import org.huizhen.hub.config.HubConfig;
 import org.huizhen.hub.ingest.IngestService;
 import org.huizhen.hub.ingest.InstanceIndexer;
 import org.huizhen.hub.security.AeRegistry;
+import org.huizhen.hub.security.HttpAuth;
+import org.huizhen.hub.security.HubKeys;
+import org.huizhen.hub.security.Role;
+import org.huizhen.hub.security.TokenIssuer;
 import org.huizhen.hub.web.HealthHandler;
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.Durability;
@@ -74,6 +78,8 @@ public final class Hub implements AutoCloseable {
     private DicomServer dicomTls;
     private HttpServer http;
     private volatile boolean closed;
+    /** Printed by {@link #describe()} in demo mode only. */
+    private String demoToken;
 
     private Hub(HubConfig config) {
         this.config = config;
@@ -140,6 +146,15 @@ public final class Hub implements AutoCloseable {
 
         Router router = Router.router(vertx);
         router.get("/health").handler(HealthHandler.create(this::health));
+        // --- auth (hub.security): every route added after this line needs a Bearer token or API
+        // client credentials; GET /health above is the only open one.
+        HubKeys keys = HttpAuth.hubKeys(config);
+        router.route().handler(HttpAuth.create(config, keys));
+        if (config.dicom().acceptAnyAe()) {
+            demoToken = new TokenIssuer(config.auth(), keys, java.time.Clock.systemUTC()).issue("demo-reader",
+                    AeRegistry.DEMO_INSTITUTION, Role.READER, List.of("user/*.read", "dicomweb.read"), Duration.ofHours(12));
+        }
+        // --- end auth
         http = vertx.createHttpServer().requestHandler(router)
                 .listen(config.http().port(), config.http().bind())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -260,6 +275,10 @@ public final class Hub implements AutoCloseable {
         long aes = config.institutions().stream().mapToLong(i -> i.aes().size()).sum();
         sb.append("  callers    ").append(config.dicom().acceptAnyAe() ? "any AE title (demo mode)"
                 : aes + " AE title(s) of " + config.institutions().size() + " institution(s)");
+        if (demoToken != null) {
+            sb.append("\n  demo token (reader at institution demo, 12 h; send as 'Authorization: Bearer ...'):\n  ")
+                    .append(demoToken);
+        }
         return sb.toString();
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Immutable; safe to share between threads.
  */
-public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<Institution> institutions) {
+public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<Institution> institutions, Auth auth) {
 
     /** {@code hub.*}: where data lives and how this node is named. */
     public record Hub(@JsonProperty("data-dir") Path dataDir, @JsonProperty("node-name") String nodeName) {
@@ -69,6 +69,53 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
     }
 
     /**
+     * {@code auth.*}: HTTP authentication. The hub signs its own tokens ({@code issuer},
+     * {@code audience}, key under {@code <data-dir>/keys/}); consortium OAuth2 servers are
+     * {@code trusted-issuers}; systems such as a HIS may use HTTP Basic as an {@code api-client}.
+     */
+    public record Auth(String issuer, String audience,
+                       @JsonProperty("signing-algorithm") String signingAlgorithm,
+                       @JsonProperty("clock-skew-seconds") int clockSkewSeconds,
+                       @JsonProperty("max-token-ttl-hours") int maxTokenTtlHours,
+                       @JsonProperty("trusted-issuers") List<TrustedIssuer> trustedIssuers,
+                       @JsonProperty("api-clients") List<ApiClient> apiClients) {
+        /** What a configuration without an {@code auth} section means. */
+        public static final Auth DEFAULT = new Auth("urn:huizhen:hub", "huizhen-hub", "ES256", 60, 24 * 30, List.of(), List.of());
+
+        public List<TrustedIssuer> trustedIssuers() {
+            return trustedIssuers == null ? List.of() : trustedIssuers;
+        }
+
+        public List<ApiClient> apiClients() {
+            return apiClients == null ? List.of() : apiClients;
+        }
+    }
+
+    /**
+     * An external OAuth2 server of the consortium whose tokens the hub accepts: its keys come
+     * from a JWKS file (RFC 7517 5) or one PEM public key (a path, or the PEM text itself).
+     * {@code audience} empty means the hub's own {@code auth.audience}.
+     */
+    public record TrustedIssuer(String issuer, @JsonProperty("jwks-file") String jwksFile,
+                                @JsonProperty("public-key-pem") String publicKeyPem, String audience) {
+    }
+
+    /**
+     * A system (e.g. a HIS) that authenticates with HTTP Basic. {@code secret-hash} is what
+     * {@code huizhen token --hash-secret} prints; the secret itself is never configured.
+     */
+    public record ApiClient(@JsonProperty("client-id") String clientId, @JsonProperty("secret-hash") String secretHash,
+                            String institution, String role, List<String> scopes) {
+        public List<String> scopes() {
+            return scopes == null ? List.of() : scopes;
+        }
+    }
+
+    public Auth auth() {
+        return auth == null ? Auth.DEFAULT : auth;
+    }
+
+    /**
      * Checks every value a user can get wrong and throws naming the key.
      *
      * @throws ConfigException with the first problem found
@@ -122,7 +169,44 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
                         "'" + ae.aeTitle() + "' is configured twice");
             }
         }
+        validateAuth(ids);
         return this;
+    }
+
+    private void validateAuth(java.util.Set<String> institutionIds) {
+        Auth a = auth();
+        require(!blank(a.issuer()), "auth.issuer", "must not be empty");
+        require(!blank(a.audience()), "auth.audience", "must not be empty");
+        require("ES256".equals(a.signingAlgorithm()) || "RS256".equals(a.signingAlgorithm()), "auth.signing-algorithm",
+                "must be 'ES256' or 'RS256', got '" + a.signingAlgorithm() + "'");
+        require(a.clockSkewSeconds() >= 0 && a.clockSkewSeconds() <= 600, "auth.clock-skew-seconds",
+                "must be 0..600, got " + a.clockSkewSeconds());
+        require(a.maxTokenTtlHours() >= 1 && a.maxTokenTtlHours() <= 24 * 366, "auth.max-token-ttl-hours",
+                "must be 1..8784, got " + a.maxTokenTtlHours());
+        java.util.Set<String> issuers = new java.util.HashSet<>(java.util.Set.of(a.issuer()));
+        for (int i = 0; i < a.trustedIssuers().size(); i++) {
+            TrustedIssuer t = a.trustedIssuers().get(i);
+            String key = "auth.trusted-issuers[" + i + "]";
+            require(!blank(t.issuer()), key + ".issuer", "must not be empty");
+            require(issuers.add(t.issuer()), key + ".issuer", "'" + t.issuer() + "' is configured twice (or is the hub's own auth.issuer)");
+            require(blank(t.jwksFile()) != blank(t.publicKeyPem()), key,
+                    "needs exactly one of jwks-file and public-key-pem");
+        }
+        java.util.Set<String> clients = new java.util.HashSet<>();
+        java.util.Set<String> roles = java.util.Set.of("reader", "clinic", "his", "admin");
+        for (int i = 0; i < a.apiClients().size(); i++) {
+            ApiClient c = a.apiClients().get(i);
+            String key = "auth.api-clients[" + i + "]";
+            require(c.clientId() != null && c.clientId().matches("[A-Za-z0-9._-]{1,64}"), key + ".client-id",
+                    "must be 1-64 letters, digits, '.', '_' or '-'");
+            require(clients.add(c.clientId()), key + ".client-id", "duplicates another client's id '" + c.clientId() + "'");
+            require(!blank(c.secretHash()) && c.secretHash().startsWith("pbkdf2-sha256$"), key + ".secret-hash",
+                    "must be a hash printed by 'huizhen token --hash-secret' (pbkdf2-sha256$...)");
+            require(c.institution() != null && (institutionIds.contains(c.institution())
+                            || (dicom.acceptAnyAe() && "demo".equals(c.institution()))), key + ".institution",
+                    "'" + c.institution() + "' is not a configured institution id");
+            require(roles.contains(c.role()), key + ".role", "must be one of reader, clinic, his, admin; got '" + c.role() + "'");
+        }
     }
 
     private static void checkAeTitle(String key, String aet) {
