@@ -236,6 +236,18 @@ public final class ClientAssociation {
         rsp.command().getInt(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS).orElse(0), failedUids));
   }
 
+  /**
+   * Sends {@code command} (without message id) with {@code dataSet} bytes as they are, on the first
+   * accepted context for {@code sopClassUid}: lets tests send malformed identifiers.
+   */
+  CompletableFuture<DimseResponse> invokeRaw(String sopClassUid, CommandSet command, byte[] dataSet) {
+    Optional<NegotiatedContext> pc = context(sopClassUid, null);
+    if (pc.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no context for " + sopClassUid));
+    }
+    return enqueue(() -> dispatcher.invoke(pc.get().id(), command, DataSetSource.of(dataSet)));
+  }
+
   /** Builds the response listener of a request once its context and cancel action are known. */
   @FunctionalInterface
   private interface ListenerFactory {
