@@ -68,6 +68,9 @@ class QueryRetrieveInteropTest {
   @TempDir
   Path tmp;
 
+  /** What the last findscu run printed. */
+  private String lastOutput = "";
+
   @BeforeAll
   static void start() throws Exception {
     leaks = new ListAppender<>();
@@ -114,6 +117,7 @@ class QueryRetrieveInteropTest {
     cmd.addAll(queryFiles);
     Run run = NetTestSupport.run(cmd, Map.of(), 60);
     assertThat(run.exitCode()).as(run.output()).isZero();
+    lastOutput = run.output();
     List<DataSet> found = new ArrayList<>();
     for (Path f : NetTestSupport.filesUnder(out)) {
       found.add(DicomReader.readFile(f, ReadOptions.DEFAULT).dataSet());
@@ -241,11 +245,13 @@ class QueryRetrieveInteropTest {
     archive.blockAfter.set(2); // the session holds after two matches until it is closed
     List<DataSet> responses;
     try {
-      responses = findscu(List.of("-S", "--cancel", "2", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"));
+      responses = findscu(List.of("-v", "-S", "--cancel", "2", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"));
     } finally {
       archive.blockAfter.set(-1);
     }
     assertThat(responses).hasSize(2);
+    // DCMTK names the final status from its code: 0xFE00
+    assertThat(lastOutput).contains("Received Final Find Response (Cancel");
     // the cancel closed the session that was waiting for more
     NetTestSupport.await(() -> archive.closedSessions.get() > closedBefore, 10_000, "session closed");
     long studies = all().stream().map(i -> i.uid(Tag.StudyInstanceUID)).distinct().count();

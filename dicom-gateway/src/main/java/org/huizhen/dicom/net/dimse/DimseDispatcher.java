@@ -63,6 +63,7 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
   private final Map<Integer, DimseExchange> active = new HashMap<>();
   private final Map<Integer, ResponseListener> listeners = new HashMap<>();
   private ResponseData responseData;
+  private final Map<Integer, java.util.concurrent.ScheduledFuture<?>> timers = new HashMap<>();
   private final long responseTimeoutMillis;
   private final Map<Integer, CompletableFuture<DimseResponse>> pending = new HashMap<>();
   private Association association;
@@ -88,9 +89,17 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     this.responseTimeoutMillis = responseTimeout.toMillis();
   }
 
+  /**
+   * (Re)starts the response timer of a request: each pending response of a C-FIND/MOVE/GET
+   * restarts it, so the limit applies to the silence between responses, not to the whole search.
+   */
   private void startResponseTimer(int messageId, CompletableFuture<DimseResponse> result) {
     if (responseTimeoutMillis <= 0) {
       return;
+    }
+    var previous = timers.remove(messageId);
+    if (previous != null) {
+      previous.cancel(false);
     }
     var timer = association.eventLoop().schedule(() -> {
       if (pending.remove(messageId, result)) {
@@ -99,7 +108,11 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
         association.abort();
       }
     }, responseTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-    result.whenComplete((r, e) -> timer.cancel(false));
+    timers.put(messageId, timer);
+    result.whenComplete((r, e) -> {
+      timer.cancel(false);
+      timers.remove(messageId, timer);
+    });
   }
 
   @Override
@@ -269,6 +282,10 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
       }
     }
     if (status.category() == Status.Category.PENDING) {
+      CompletableFuture<DimseResponse> waiting = pending.get(id);
+      if (waiting != null && timers.containsKey(id)) {
+        startResponseTimer(id, waiting);
+      }
       return;
     }
     listeners.remove(id);
