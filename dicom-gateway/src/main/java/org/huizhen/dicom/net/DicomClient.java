@@ -27,6 +27,8 @@ import org.huizhen.dicom.net.pdu.AAssociateRq;
 import org.huizhen.dicom.net.pdu.PduDecoder;
 import org.huizhen.dicom.net.pdu.PduEncoder;
 import org.huizhen.dicom.net.pdu.PresentationContextRq;
+import org.huizhen.dicom.net.pdu.RoleSelection;
+import org.huizhen.dicom.net.service.DicomServices;
 import org.huizhen.dicom.net.pdu.UserInformation;
 
 /**
@@ -58,6 +60,19 @@ public final class DicomClient {
    */
   public static CompletableFuture<ClientAssociation> connect(ClientConfig config,
       List<PresentationContextProposal> proposals) {
+    return connect(config, proposals, List.of(), null);
+  }
+
+  /**
+   * As {@link #connect(ClientConfig, List)}, proposing SCP/SCU role selections (PS3.7 D.3.3.4)
+   * and serving the requests the peer sends us on this association with {@code services}
+   * (may be null): a C-GET SCU proposes the SCP role for the storage SOP classes it wants to
+   * receive and passes a C-STORE handler here (PS3.4 C.4.3). See
+   * {@link ClientAssociation#acceptedScpRole(String)} for what the peer granted.
+   */
+  public static CompletableFuture<ClientAssociation> connect(ClientConfig config,
+      List<PresentationContextProposal> proposals, List<RoleSelection> roleSelections,
+      DicomServices services) {
     if (proposals.isEmpty() || proposals.size() > 128) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("1..128 presentation contexts, got " + proposals.size()));
@@ -75,12 +90,13 @@ public final class DicomClient {
     }
     UserInformation ui = new UserInformation(config.limits().maxPduLengthReceived(),
         Negotiator.IMPLEMENTATION_CLASS_UID, Optional.of(Negotiator.IMPLEMENTATION_VERSION_NAME),
-        OptionalInt.empty(), OptionalInt.empty(), List.of(), List.of(), config.userIdentity(),
+        OptionalInt.empty(), OptionalInt.empty(), List.copyOf(roleSelections), List.of(), config.userIdentity(),
         Optional.empty());
     AAssociateRq rq = new AAssociateRq(1, config.calledAe(), config.callingAe(),
         AAssociateRq.DICOM_APPLICATION_CONTEXT, pcs, ui);
     AssociationHandler handler = AssociationHandler.requestor(rq, config.artimTimeout());
-    DimseDispatcher dispatcher = new DimseDispatcher(Map.of(), config.responseTimeout());
+    DimseDispatcher dispatcher = new DimseDispatcher(
+        services == null ? Map.of() : services.services(), config.responseTimeout());
     Bootstrap b = new Bootstrap()
         .group(config.eventLoopGroup().orElse(SharedGroup.GROUP))
         .channel(NioSocketChannel.class)

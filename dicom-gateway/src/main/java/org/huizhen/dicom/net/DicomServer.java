@@ -90,7 +90,7 @@ public final class DicomServer implements AutoCloseable {
         ? AssociationDecision.Reject.LOCAL_LIMIT_EXCEEDED : config.policy().decide(rq);
     AcceptorSettings settings = new AcceptorSettings(config.aeTitle(), config.strictCalledAe(),
         config.abstractSyntaxes(), config.transferSyntaxes(), limited,
-        config.extendedNegotiation(), config.limits().maxPduLengthReceived());
+        config.extendedNegotiation(), config.limits().maxPduLengthReceived(), config.requestorScpRole());
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)

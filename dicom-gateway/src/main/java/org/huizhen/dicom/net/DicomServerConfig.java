@@ -30,13 +30,15 @@ import org.huizhen.dicom.net.pdu.PduLimits;
  *     one that appears here
  * @param strictCalledAe reject associations whose Called AE Title is not {@code aeTitle}
  * @param eventLoopGroup an external group (e.g. Vert.x's) to run on; empty = the server's own
+ * @param requestorScpRole SOP classes for which a requestor may take the SCP role (PS3.7
+ *     D.3.3.4), so that C-GET can send it instances; default the storage SOP classes
  */
 public record DicomServerConfig(String aeTitle, String bindHost, int port,
     Predicate<String> abstractSyntaxes, List<String> transferSyntaxes, boolean strictCalledAe,
     AssociationPolicy policy, ExtendedNegotiationPolicy extendedNegotiation,
     Optional<TlsConfig> tls, PduLimits limits, int maxCommandSetLength, Duration artimTimeout,
     Duration idleTimeout, Duration closeTimeout, int maxAssociations,
-    Optional<EventLoopGroup> eventLoopGroup) {
+    Optional<EventLoopGroup> eventLoopGroup, Predicate<String> requestorScpRole) {
 
   /** Uncompressed, deflated and the common compressed transfer syntaxes (PS3.5 Annex A). */
   public static final List<String> DEFAULT_TRANSFER_SYNTAXES = List.of(
@@ -94,6 +96,7 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     private Duration closeTimeout = Duration.ofSeconds(30);
     private int maxAssociations = 200;
     private EventLoopGroup eventLoopGroup;
+    private Predicate<String> requestorScpRole = org.huizhen.dicom.net.assoc.Negotiator.STORAGE_SOP_CLASS;
 
     private Builder(String aeTitle) {
       this.aeTitle = aeTitle;
@@ -115,12 +118,13 @@ public record DicomServerConfig(String aeTitle, String bindHost, int port,
     public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
     public Builder maxAssociations(int v) { maxAssociations = v; return this; }
     public Builder eventLoopGroup(EventLoopGroup v) { eventLoopGroup = v; return this; }
+    public Builder requestorScpRole(Predicate<String> v) { requestorScpRole = v; return this; }
 
     public DicomServerConfig build() {
       return new DicomServerConfig(aeTitle, bindHost, port, abstractSyntaxes, transferSyntaxes,
           strictCalledAe, policy, extendedNegotiation, Optional.ofNullable(tls), limits,
           maxCommandSetLength, artimTimeout, idleTimeout, closeTimeout, maxAssociations,
-          Optional.ofNullable(eventLoopGroup));
+          Optional.ofNullable(eventLoopGroup), requestorScpRole);
     }
   }
 }

@@ -11,12 +11,23 @@ import java.util.function.Predicate;
  * @param abstractSyntaxes abstract syntaxes (SOP classes) we accept
  * @param transferSyntaxes transfer syntax UIDs we accept; see {@link Negotiator}
  * @param maxPduLengthReceived the Maximum Length we announce (PS3.8 D.1)
+ * @param requestorScpRole SOP classes for which we accept the requestor's proposal to act as SCP
+ *     (SCP/SCU Role Selection, PS3.7 D.3.3.4), i.e. we may send it C-STORE-RQs, as C-GET needs
  */
 public record AcceptorSettings(String aeTitle, boolean strictCalledAe,
     Predicate<String> abstractSyntaxes, List<String> transferSyntaxes, AssociationPolicy policy,
-    ExtendedNegotiationPolicy extendedNegotiation, int maxPduLengthReceived) {
+    ExtendedNegotiationPolicy extendedNegotiation, int maxPduLengthReceived,
+    Predicate<String> requestorScpRole) {
 
   public AcceptorSettings {
     transferSyntaxes = List.copyOf(transferSyntaxes);
+  }
+
+  /** Settings that accept the requestor's SCP role for storage SOP classes ({@link Negotiator#STORAGE_SOP_CLASS}). */
+  public AcceptorSettings(String aeTitle, boolean strictCalledAe,
+      Predicate<String> abstractSyntaxes, List<String> transferSyntaxes, AssociationPolicy policy,
+      ExtendedNegotiationPolicy extendedNegotiation, int maxPduLengthReceived) {
+    this(aeTitle, strictCalledAe, abstractSyntaxes, transferSyntaxes, policy, extendedNegotiation,
+        maxPduLengthReceived, Negotiator.STORAGE_SOP_CLASS);
   }
 }

@@ -29,6 +29,14 @@ public final class Negotiator {
   /** Our Implementation Version Name (PS3.7 D.3.3.2, at most 16 characters). */
   public static final String IMPLEMENTATION_VERSION_NAME = "HUIZHEN_010";
 
+  /**
+   * The storage SOP classes: those under the arc PS3.4 Annex B / PS3.6 Annex A give them
+   * ({@code 1.2.840.10008.5.1.4.1.1.}). The default set for which a requestor may take the SCP
+   * role, so that C-GET can send it instances (PS3.4 C.4.3, PS3.7 D.3.3.4).
+   */
+  public static final java.util.function.Predicate<String> STORAGE_SOP_CLASS =
+      uid -> uid.startsWith("1.2.840.10008.5.1.4.1.1.");
+
   private final AcceptorSettings settings;
 
   public Negotiator(AcceptorSettings settings) {
@@ -83,10 +91,13 @@ public final class Negotiator {
       accepted.add(new NegotiatedContext(pc.id(), pc.abstractSyntax(), ts.get()));
     }
 
-    // PS3.7 D.3.3.4: answer role selection for SOP classes we accepted; we act as SCP only
+    // PS3.7 D.3.3.4: answer role selection for SOP classes we accepted. The requestor keeps the
+    // SCU role it asks for; it gets the SCP role it asks for only where we would act as SCU for
+    // the class (storage classes, so that C-GET can send it C-STORE-RQs)
     List<RoleSelection> roles = rqUi.roleSelections().stream()
         .filter(r -> accepted.stream().anyMatch(c -> c.abstractSyntax().equals(r.sopClassUid())))
-        .map(r -> new RoleSelection(r.sopClassUid(), r.scu(), false))
+        .map(r -> new RoleSelection(r.sopClassUid(), r.scu(),
+            r.scp() && settings.requestorScpRole().test(r.sopClassUid())))
         .toList();
     // PS3.7 D.3.3.3: we perform operations one at a time, so answer 1/1 when a window is proposed
     OptionalInt window = rqUi.asyncOpsInvoked().isPresent() ? OptionalInt.of(1) : OptionalInt.empty();

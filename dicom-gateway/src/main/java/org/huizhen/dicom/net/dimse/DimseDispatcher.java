@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Operations are served one at a time per association, as the asynchronous operations
- * window 1/1 we negotiate requires (PS3.7 D.3.3.3).
+ * window 1/1 we negotiate requires (PS3.7 D.3.3.3). A C-CANCEL-RQ (PS3.7 9.3.2.3) reaches the
+ * operation whose Message ID it names through {@link DimseExchange#onCancel}; the end of the
+ * association cancels every operation that has not answered yet. Pending responses and the
+ * data sets of responses (C-FIND matches, C-MOVE/C-GET failure lists) go to the
+ * {@link ResponseListener} of the request; a response data set is held in memory up to
+ * {@link #MAX_RESPONSE_DATA_SET_LENGTH} bytes, beyond that the association is aborted.
  *
  * <p>Ownership: releases every {@link DataFragment} it receives unless it hands the content to
  * an operation (which then owns it).
@@ -38,7 +43,27 @@ import org.slf4j.LoggerFactory;
 public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(DimseDispatcher.class);
 
+  /** Largest data set of a response we accept (bytes): identifiers are small. */
+  public static final int MAX_RESPONSE_DATA_SET_LENGTH = 16 * 1024 * 1024;
+
+  /**
+   * Receives the responses to one request we {@link #invoke}d, on the event loop: each response
+   * (pending ones and the final one, which also completes the request's future afterwards) with
+   * its data set bytes if it had one, in the presentation context's transfer syntax.
+   */
+  public interface ResponseListener {
+    /** The Message ID the request was given, right before it is sent. */
+    default void sent(int messageId) {
+    }
+
+    void response(DimseResponse response, byte[] dataSet);
+  }
+
   private final Map<Integer, DimseService> services;
+  private final Map<Integer, DimseExchange> active = new HashMap<>();
+  private final Map<Integer, ResponseListener> listeners = new HashMap<>();
+  private ResponseData responseData;
+  private final Map<Integer, java.util.concurrent.ScheduledFuture<?>> timers = new HashMap<>();
   private final long responseTimeoutMillis;
   private final Map<Integer, CompletableFuture<DimseResponse>> pending = new HashMap<>();
   private Association association;
@@ -64,9 +89,17 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     this.responseTimeoutMillis = responseTimeout.toMillis();
   }
 
+  /**
+   * (Re)starts the response timer of a request: each pending response of a C-FIND/MOVE/GET
+   * restarts it, so the limit applies to the silence between responses, not to the whole search.
+   */
   private void startResponseTimer(int messageId, CompletableFuture<DimseResponse> result) {
     if (responseTimeoutMillis <= 0) {
       return;
+    }
+    var previous = timers.remove(messageId);
+    if (previous != null) {
+      previous.cancel(false);
     }
     var timer = association.eventLoop().schedule(() -> {
       if (pending.remove(messageId, result)) {
@@ -75,7 +108,11 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
         association.abort();
       }
     }, responseTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-    result.whenComplete((r, e) -> timer.cancel(false));
+    timers.put(messageId, timer);
+    result.whenComplete((r, e) -> {
+      timer.cancel(false);
+      timers.remove(messageId, timer);
+    });
   }
 
   @Override
@@ -116,14 +153,23 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
       onResponse(cmd);
       return;
     }
-    DimseExchange exchange = new DimseExchange(association, pc.get(), cmd);
-    association.operationStarted();
-    DimseService service = services.get(cmd.commandField());
-    DimseOperation op;
+    responseData = null;
     if (cmd.commandField() == CommandSet.C_CANCEL_RQ) {
-      association.operationFinished(); // nothing to cancel: we run one operation at a time
+      // PS3.7 9.3.2.3: names the operation in Message ID Being Responded To; no response of its own
+      current = null;
+      DimseExchange target = active.get(cmd.getInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO).orElse(-1));
+      if (target != null) {
+        target.cancel();
+      } else {
+        LOG.debug("{}: C-CANCEL-RQ for no running operation: {}", association, cmd);
+      }
       return;
     }
+    DimseExchange exchange = new DimseExchange(association, pc.get(), cmd, this);
+    association.operationStarted();
+    active.put(exchange.messageId(), exchange);
+    DimseService service = services.get(cmd.commandField());
+    DimseOperation op;
     if (service == null) {
       op = respondAfterData(exchange, Status.UNRECOGNIZED_OPERATION,
           String.format("command field 0x%04X not supported", cmd.commandField()));
@@ -166,7 +212,16 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     return comment.length() <= 64 ? comment : comment.substring(0, 64);
   }
 
+  /** The exchange answered finally: it can no longer be cancelled. Event loop. */
+  void finished(DimseExchange exchange) {
+    active.remove(exchange.messageId(), exchange);
+  }
+
   private void onData(DataFragment f) {
+    if (current == null && responseData != null) {
+      onResponseData(f);
+      return;
+    }
     DimseOperation op = current;
     if (f.last()) {
       current = null;
@@ -185,11 +240,55 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
   }
 
   private void onResponse(CommandSet cmd) {
+    current = null;
+    if (cmd.hasDataSet()) {
+      responseData = new ResponseData(cmd);
+      return;
+    }
+    deliverResponse(cmd, null);
+  }
+
+  private void onResponseData(DataFragment f) {
+    ResponseData r = responseData;
+    try {
+      ByteBuf content = f.content();
+      if (r.bytes.size() + (long) content.readableBytes() > MAX_RESPONSE_DATA_SET_LENGTH) {
+        responseData = null;
+        association.abortProtocolError(org.huizhen.dicom.net.pdu.AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
+            "response data set longer than " + MAX_RESPONSE_DATA_SET_LENGTH + " bytes");
+        return;
+      }
+      content.readBytes(r.bytes, content.readableBytes());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+    } finally {
+      f.release();
+    }
+    if (f.last()) {
+      responseData = null;
+      deliverResponse(r.command, r.bytes.toByteArray());
+    }
+  }
+
+  private void deliverResponse(CommandSet cmd, byte[] dataSet) {
     int id = cmd.getInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO).orElse(-1);
     Status status = Status.of(cmd.getInt(CommandSet.STATUS).orElse(0xC000));
-    if (status.category() == Status.Category.PENDING) {
-      return; // intermediate responses of C-FIND/MOVE/GET are not consumed by this layer yet
+    ResponseListener listener = listeners.get(id);
+    if (listener != null && pending.containsKey(id)) {
+      try {
+        listener.response(DimseResponse.of(cmd), dataSet);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: response listener failed", association, e);
+      }
     }
+    if (status.category() == Status.Category.PENDING) {
+      CompletableFuture<DimseResponse> waiting = pending.get(id);
+      if (waiting != null && timers.containsKey(id)) {
+        startResponseTimer(id, waiting);
+      }
+      return;
+    }
+    listeners.remove(id);
     CompletableFuture<DimseResponse> f = pending.remove(id);
     if (f == null) {
       LOG.info("{}: response to unknown message id {}", association, id);
@@ -207,6 +306,15 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
    * @param dataSet the data set to send, or null; this method closes it when done
    */
   public CompletableFuture<DimseResponse> invoke(int contextId, CommandSet command, DataSetSource dataSet) {
+    return invoke(contextId, command, dataSet, null);
+  }
+
+  /**
+   * As {@link #invoke(int, CommandSet, DataSetSource)}, and every response (pending and final)
+   * with its data set also goes to {@code listener} (may be null), on the event loop.
+   */
+  public CompletableFuture<DimseResponse> invoke(int contextId, CommandSet command, DataSetSource dataSet,
+      ResponseListener listener) {
     CompletableFuture<DimseResponse> result = new CompletableFuture<>();
     if (association == null) {
       result.completeExceptionally(new IllegalStateException("association not established"));
@@ -231,6 +339,10 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
               dataSet == null ? CommandSet.NO_DATA_SET : CommandSet.DATA_SET_PRESENT)
           .build();
       pending.put(id, result);
+      if (listener != null) {
+        listeners.put(id, listener);
+        listener.sent(id);
+      }
       association.operationStarted();
       association.writePdvs(contextId, true, true,
           CommandSetCodec.encode(association.channel().alloc(), cmd));
@@ -309,6 +421,33 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
     }
     pending.values().forEach(f -> f.completeExceptionally(cause));
     pending.clear();
+    listeners.clear();
+    responseData = null;
+    var running = java.util.List.copyOf(active.values());
+    active.clear();
+    running.forEach(DimseExchange::cancel);
+  }
+
+  /**
+   * Sends a C-CANCEL-RQ (PS3.7 9.3.2.3, 9.3.3.3, 9.3.4.3) for our request {@code messageId} on
+   * {@code contextId}; the peer then ends that operation with a Cancel (0xFE00) status. Does
+   * nothing if the request has already had its final response. Any thread.
+   */
+  public void cancel(int contextId, int messageId) {
+    if (association == null) {
+      return;
+    }
+    association.eventLoop().execute(() -> {
+      if (ended || !pending.containsKey(messageId) || !association.state().acceptsData()) {
+        return;
+      }
+      CommandSet cmd = CommandSet.builder()
+          .setInt(CommandSet.COMMAND_FIELD, CommandSet.C_CANCEL_RQ)
+          .setInt(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
+          .setInt(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET).build();
+      association.writePdvs(contextId, true, true, CommandSetCodec.encode(association.channel().alloc(), cmd));
+      association.channel().flush();
+    });
   }
 
   /** A failure in a service or sink is not the peer's fault, but the message cannot go on: abort. */
@@ -336,6 +475,16 @@ public final class DimseDispatcher extends ChannelInboundHandlerAdapter {
       s.close();
     } catch (IOException e) {
       LOG.debug("closing data set source", e);
+    }
+  }
+
+  /** The data set of a response being received; small by nature (identifiers). */
+  private static final class ResponseData {
+    final CommandSet command;
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+    ResponseData(CommandSet command) {
+      this.command = command;
     }
   }
 

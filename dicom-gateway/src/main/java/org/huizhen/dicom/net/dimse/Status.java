@@ -38,6 +38,14 @@ public record Status(int code) {
   public static final Status DUPLICATE_SOP_INSTANCE = new Status(0x0111);
   /** PS3.7 C.5.18: mistyped argument. */
   public static final Status MISTYPED_ARGUMENT = new Status(0x0212);
+  /** PS3.4 C.4.1.1.4, C.4.2.1.4: refused, out of resources (unable to calculate matches / perform sub-operations). */
+  public static final Status OUT_OF_RESOURCES_UNABLE_TO_PERFORM_SUBOPERATIONS = new Status(0xA702);
+  /** PS3.4 C.4.2.1.4: refused, Move Destination unknown. */
+  public static final Status MOVE_DESTINATION_UNKNOWN = new Status(0xA801);
+  /** PS3.4 C.4.1.1.4: error, identifier does not match SOP class. */
+  public static final Status IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS = new Status(0xA900);
+  /** PS3.4 C.4.2.1.4, C.4.3.1.4: warning, sub-operations complete, one or more failures or warnings. */
+  public static final Status SUBOPERATIONS_COMPLETE_WITH_FAILURES = new Status(0xB000);
   public static final Status CANCEL = new Status(0xFE00);
   public static final Status PENDING = new Status(0xFF00);
   public static final Status PENDING_WITH_WARNINGS = new Status(0xFF01);

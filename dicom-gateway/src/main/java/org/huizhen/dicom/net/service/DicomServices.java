@@ -7,8 +7,9 @@ import org.huizhen.dicom.net.dimse.DimseService;
 
 /**
  * The DIMSE services a server offers, by request command field (PS3.7 E.1). Built-in ports for
- * C-ECHO ({@link EchoHandler}, success by default) and C-STORE ({@link StoreHandler}); any other
- * service (C-FIND, C-MOVE, C-GET...) registers a {@link DimseService} for its command field.
+ * C-ECHO ({@link EchoHandler}, success by default), C-STORE ({@link StoreHandler}), C-FIND
+ * ({@link FindHandler}), C-MOVE ({@link MoveHandler}) and C-GET ({@link GetHandler}); any other
+ * service registers a {@link DimseService} for its command field.
  *
  * <p>Immutable.
  */
@@ -42,6 +43,21 @@ public final class DicomServices {
 
     public Builder store(StoreHandler handler) {
       return service(CommandSet.C_STORE_RQ, new StoreService(handler));
+    }
+
+    /** C-FIND SCP (PS3.4 C.4.1) on the default worker executor. */
+    public Builder find(FindHandler handler) {
+      return service(CommandSet.C_FIND_RQ, new FindService(handler));
+    }
+
+    /** C-MOVE SCP (PS3.4 C.4.2) on the default worker executor and client configuration. */
+    public Builder move(MoveHandler handler) {
+      return service(CommandSet.C_MOVE_RQ, new MoveService(handler));
+    }
+
+    /** C-GET SCP (PS3.4 C.4.3) on the default worker executor. */
+    public Builder get(GetHandler handler) {
+      return service(CommandSet.C_GET_RQ, new GetService(handler));
     }
 
     /** Registers (or replaces) the service for a request command field. */

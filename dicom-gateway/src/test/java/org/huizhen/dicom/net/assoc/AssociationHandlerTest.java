@@ -167,8 +167,9 @@ class AssociationHandlerTest {
     // we perform one operation at a time whatever the requestor proposes
     assertThat(aui.asyncOpsInvoked()).hasValue(1);
     assertThat(aui.asyncOpsPerformed()).hasValue(1);
-    // answered only for the accepted SOP class; we never take the SCU role ourselves
-    assertThat(aui.roleSelections()).containsExactly(new RoleSelection(CT, true, false));
+    // answered only for the accepted SOP class; CT is a storage class, so the requestor may take
+    // the SCP role it asked for (C-GET sends it instances, PS3.7 D.3.3.4)
+    assertThat(aui.roleSelections()).containsExactly(new RoleSelection(CT, true, true));
     assertThat(aui.extendedNegotiations()).containsExactly(new ExtendedNegotiation(CT, new byte[] {1, 1}));
     assertThat(aui.identityServerResponse()).isPresent();
     assertThat(seen).singleElement().satisfies(i -> {
