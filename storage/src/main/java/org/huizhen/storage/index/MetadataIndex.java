@@ -3,6 +3,7 @@ package org.huizhen.storage.index;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.StorageException;
@@ -62,6 +63,35 @@ public interface MetadataIndex extends AutoCloseable {
      * marked available again.
      */
     IntegrityReport verifyBlobs(BlobStore blobs) throws StorageException;
+
+    /**
+     * Answers a C-FIND / QIDO-RS query: the entities of {@code query.level()} that match every
+     * key, within the institution scope, in a stable order (so that offset/limit pages neither
+     * repeat nor skip rows while the data is unchanged):
+     * <ul>
+     *   <li>PATIENT: name (upper case), then database key;</li>
+     *   <li>STUDY: Study Date newest first, Study Time newest first, then newest stored first
+     *       (studies without a date last);</li>
+     *   <li>SERIES: as their studies, then Series Number, then stored order;</li>
+     *   <li>INSTANCE: as their series, then Instance Number, then stored order.</li>
+     * </ul>
+     * Only available current versions count: instances hidden by {@link #verifyBlobs} and
+     * superseded versions are never returned, and an entity without any available instance below
+     * it is not returned at all. Each result is of the level's {@link QueryResult} type.
+     */
+    List<QueryResult> query(Query query) throws StorageException;
+
+    /**
+     * {@link #query} for large results: hands each result to {@code action} as it is read
+     * from a database cursor, on the calling thread, without loading them all. {@code action}
+     * returns false to stop early (C-CANCEL, PS3.7 9.3.2.3); the cursor is then closed.
+     *
+     * @return number of results handed to {@code action}
+     */
+    long forEachResult(Query query, Predicate<? super QueryResult> action) throws StorageException;
+
+    /** Number of results {@link #query} would return without the query's offset and limit (QIDO-RS paging). */
+    long count(Query query) throws StorageException;
 
     @Override
     void close();

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -43,6 +44,8 @@ import org.huizhen.storage.index.PatientData;
 import org.huizhen.storage.index.PatientName;
 import org.huizhen.storage.index.PatientRecord;
 import org.huizhen.storage.index.Protocol;
+import org.huizhen.storage.index.Query;
+import org.huizhen.storage.index.QueryResult;
 import org.huizhen.storage.index.SeriesData;
 import org.huizhen.storage.index.SeriesSummary;
 import org.huizhen.storage.index.StoreOutcome;
@@ -144,6 +147,9 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
+                    // V2: PostgreSQL needs the C collation for prefix LIKE on an index; H2 has no such clause.
+                    .placeholders(java.util.Map.of("collate_c", h2 ? "" : "COLLATE \"C\""))
+                    .javaMigrations(new V3PatientNameKeys())
                     .load()
                     .migrate();
         } catch (FlywayException e) {
@@ -275,6 +281,16 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                             up.setLong(9, id);
                             up.executeUpdate();
                         }
+                        boolean nameChanged = differs(nameText, rs.getString(2)) || differs(alphabetic, rs.getString(3))
+                                || differs(ideographic, rs.getString(4)) || differs(phonetic, rs.getString(5));
+                        if (nameChanged) {
+                            // The keys follow the row as updated (COALESCE keeps known groups).
+                            PatientName merged = new PatientName(nameText != null ? nameText : rs.getString(2),
+                                    alphabetic != null ? alphabetic : rs.getString(3),
+                                    ideographic != null ? ideographic : rs.getString(4),
+                                    phonetic != null ? phonetic : rs.getString(5));
+                            writeNameKeys(c, id, merged, true);
+                        }
                     }
                     return id;
                 }
@@ -296,7 +312,37 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             ps.setObject(11, at);
             ps.setObject(12, at);
             ps.executeUpdate();
-            return generatedKey(ps);
+            long id = generatedKey(ps);
+            writeNameKeys(c, id, p.name(), false);
+            return id;
+        }
+    }
+
+    /** (Re)writes the {@code patient_name_key} rows of a patient (see {@link PatientNameKeys}). */
+    private static void writeNameKeys(Connection c, long patientPk, PatientName name, boolean replace)
+            throws SQLException {
+        if (name == null || name.text() == null) {
+            return;
+        }
+        if (replace) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM patient_name_key WHERE patient_pk = ?")) {
+                del.setLong(1, patientPk);
+                del.executeUpdate();
+            }
+        }
+        java.util.Map<String, String> keys = PatientNameKeys.of(name);
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO patient_name_key (patient_pk, kind, name_key) VALUES (?, ?, ?)")) {
+            for (java.util.Map.Entry<String, String> key : keys.entrySet()) {
+                ins.setLong(1, patientPk);
+                ins.setString(2, key.getKey());
+                ins.setString(3, key.getValue());
+                ins.addBatch();
+            }
+            ins.executeBatch();
         }
     }
 
@@ -544,16 +590,21 @@ public final class JdbcMetadataIndex implements MetadataIndex {
 
     // ---------------------------------------------------------------- reads
 
-    private static final String INSTANCE_SELECT = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
+    /** Columns read by {@link #storedInstance}, in its order. */
+    static final String INSTANCE_COLUMNS = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
             + " st.study_uid, se.series_uid, i.sop_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax_uid,"
             + " i.specific_character_set, i.blob_id, i.size_bytes, i.sha256, i.version, oi.code, i.protocol,"
-            + " i.calling_ae, i.called_ae, i.remote_host, i.received_at"
-            + " FROM instance i"
+            + " i.calling_ae, i.called_ae, i.remote_host, i.received_at";
+
+    /** Instance with its series, study, patient (pi: the patient's institution) and origin institution (oi). */
+    static final String INSTANCE_FROM = " FROM instance i"
             + " JOIN series se ON se.id = i.series_pk"
             + " JOIN study st ON st.id = se.study_pk"
             + " JOIN patient p ON p.id = st.patient_pk"
             + " JOIN institution pi ON pi.id = p.institution_id"
             + " JOIN institution oi ON oi.id = i.origin_institution_pk";
+
+    private static final String INSTANCE_SELECT = INSTANCE_COLUMNS + INSTANCE_FROM;
 
     @Override
     public Optional<StoredInstance> findInstance(String sopInstanceUid) throws StorageException {
@@ -679,6 +730,65 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                 }
             }
             return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- queries (C-FIND, QIDO-RS)
+
+    @Override
+    public List<QueryResult> query(Query query) throws StorageException {
+        checkOpen();
+        QuerySql.Select select = QuerySql.select(query);
+        return tx.read(c -> {
+            List<QueryResult> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(select.sql())) {
+                select.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(QuerySql.read(query.level(), rs));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public long forEachResult(Query query, Predicate<? super QueryResult> action) throws StorageException {
+        checkOpen();
+        Objects.requireNonNull(action, "action");
+        QuerySql.Select select = QuerySql.select(query);
+        return tx.readOnce(c -> { // once: a retry would hand results to the action twice
+            long delivered = 0;
+            // Auto-commit off + fetch size: PostgreSQL reads through a cursor; H2 spills large results itself.
+            try (PreparedStatement ps = c.prepareStatement(select.sql())) {
+                ps.setFetchSize(FETCH_SIZE);
+                select.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        delivered++;
+                        if (!action.test(QuerySql.read(query.level(), rs))) {
+                            break;
+                        }
+                    }
+                }
+            }
+            return delivered;
+        });
+    }
+
+    @Override
+    public long count(Query query) throws StorageException {
+        checkOpen();
+        QuerySql.Select select = QuerySql.count(query);
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(select.sql())) {
+                select.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
         });
     }
 
@@ -953,7 +1063,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         }
     }
 
-    private static StoredInstance storedInstance(ResultSet rs) throws SQLException {
+    static StoredInstance storedInstance(ResultSet rs) throws SQLException {
         Origin origin = new Origin(rs.getString(19), Protocol.valueOf(rs.getString(20)), rs.getString(21),
                 rs.getString(22), rs.getString(23), rs.getObject(24, OffsetDateTime.class).toInstant());
         String issuer = rs.getString(7);
@@ -964,7 +1074,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                 rs.getString(17), rs.getInt(18), origin);
     }
 
-    private static List<String> splitModalities(String value) {
+    static List<String> splitModalities(String value) {
         if (value == null || value.isEmpty()) {
             return List.of();
         }
