@@ -213,8 +213,24 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
                 }
                 pos++;
                 skipSpace();
-                params.put(name, !atEnd() && peek() == '"' ? quoted() : token());
+                params.put(name, !atEnd() && peek() == '"' ? quoted() : unquotedValue());
             }
+        }
+
+        /**
+         * An unquoted parameter value: a token, leniently extended to '/' and the other
+         * separators except ';' ',' '"' and white space, because DICOMweb clients commonly send
+         * {@code type=application/dicom} without the quotes RFC 7231 requires.
+         */
+        String unquotedValue() {
+            int start = pos;
+            while (!atEnd() && peek() > 0x20 && peek() < 0x7F && ";,\"".indexOf(peek()) < 0) {
+                pos++;
+            }
+            if (start == pos) {
+                throw error(atEnd() ? "parameter value missing at the end" : "unexpected '" + peek() + "'");
+            }
+            return s.substring(start, pos);
         }
 
         String quoted() {
