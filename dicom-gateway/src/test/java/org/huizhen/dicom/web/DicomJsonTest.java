@@ -248,6 +248,20 @@ class DicomJsonTest {
     }
 
     @Test
+    void bulkDataUrisNameTheAttributePathThroughSequenceItems() throws Exception {
+        byte[] icon = new byte[2048];
+        DataSet item = DataSet.builder().setBytes(Tag.PixelData, VR.OW, icon).build();
+        DataSet ds = DataSet.builder()
+                .setSequence(Tag.IconImageSequence, List.of(DataSet.empty(), item))
+                .setBytes(Tag.EncapsulatedDocument, VR.OB, new byte[10])
+                .build();
+        JsonNode root = MAPPER.readTree(DicomJson.render(ds, BulkDataUriFactory.above(1024, p -> "/bulk/" + p)));
+        assertThat(root.get("00880200").get("Value").get(1).get("7FE00010").get("BulkDataURI").asText())
+                .isEqualTo("/bulk/00880200/1/7FE00010");
+        assertThat(root.get("00420011").has("InlineBinary")).as("10 bytes stay inline").isTrue();
+    }
+
+    @Test
     void encapsulatedPixelDataNeedsAUri() throws Exception {
         Path jpeg = WebTestFiles.dicomFiles().stream().filter(f -> {
             try {
