@@ -1,0 +1,463 @@
+package org.huizhen.dicom.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * A push-style streaming parser for multipart bodies (RFC 2046 5.1, multipart/related of RFC 2387
+ * as STOW-RS sends and WADO-RS answers, PS3.18 8.6/10.5). Feed it the body in chunks of any size;
+ * it calls a {@link PartHandler} with each part's headers, its body as a series of chunks, and its
+ * end. A part's body is never held whole: the parser keeps at most one fed chunk plus the few
+ * bytes that might begin a delimiter split across chunks (or one header block).
+ *
+ * <p>Grammar followed (RFC 2046 5.1.1): an optional preamble; each delimiter is CRLF "--"
+ * boundary (the first may start the body without the CRLF), followed by optional transport
+ * padding (spaces, tabs) and CRLF, then the part's header fields, an empty line, and its body;
+ * the close delimiter is a delimiter followed by "--"; anything after it is the epilogue and
+ * ignored. A line in the preamble that merely begins with the delimiter is preamble text; in a
+ * part's body it is an error, as RFC 2046 forbids the boundary inside parts. Header fields are read as ISO-8859-1 unless they are valid UTF-8; folded lines
+ * (RFC 5322 2.2.3) are unfolded.
+ *
+ * <p>Errors (a {@link DicomWebException} thrown from {@link #feed} or {@link #end}; the parser is
+ * unusable afterwards):
+ * <ul>
+ *   <li>HZ-5200 (415) the Content-Type is not multipart; HZ-5201 (400) it has no boundary;
+ *       HZ-5202 (400) the boundary is not a valid RFC 2046 boundary;</li>
+ *   <li>HZ-5203 (400) a delimiter line is followed by something other than "--", padding or CRLF;</li>
+ *   <li>HZ-5204 (400) a header block longer than {@link MultipartLimits#maxHeaderBytes};
+ *       HZ-5209 (400) a header line without a colon;</li>
+ *   <li>HZ-5205 (400) the body ended without any delimiter (empty body or wrong boundary);
+ *       HZ-5206 (400) the body ended before the close delimiter (truncated);</li>
+ *   <li>HZ-5207 (413) more parts than {@link MultipartLimits#maxParts};
+ *       HZ-5208 (413) a part longer than {@link MultipartLimits#maxPartBytes}.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: feed it from one thread (a Vert.x event loop or context) at a time.
+ */
+public final class MultipartParser {
+
+    /** Receives the parts, in order, on the thread that feeds the parser. */
+    public interface PartHandler {
+        /** A part begins; its header fields. */
+        void partStart(PartHeaders headers);
+
+        /** The next chunk of the current part's body; the buffer is the handler's to keep. Never empty. */
+        void partData(Buffer chunk);
+
+        /** The current part's body is complete. */
+        void partEnd();
+    }
+
+    private enum State { PREAMBLE, AFTER_DELIMITER, HEADERS, BODY, EPILOGUE, FAILED }
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final byte[] delimiter;
+    private final MultipartLimits limits;
+    private final PartHandler handler;
+
+    private byte[] buf = new byte[256];
+    private int start;
+    private int end;
+    private State state = State.PREAMBLE;
+    private int parts;
+    private long partBytes;
+    private int maxBuffered;
+    /**
+     * In AFTER_DELIMITER, how far past {@code start} the delimiter line's rest begins: the length of
+     * the delimiter when it was matched in the preamble (kept so that a false match can be
+     * rescanned as preamble text), else 0.
+     */
+    private int skip;
+
+    private MultipartParser(String boundary, MultipartLimits limits, PartHandler handler) {
+        validateBoundary(boundary);
+        this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        // A body may begin with the first delimiter without its CRLF (RFC 2046 5.1.1): pretend one.
+        buf[0] = CR;
+        buf[1] = LF;
+        end = 2;
+    }
+
+    /**
+     * A parser for a body with this Content-Type.
+     *
+     * @throws DicomWebException HZ-5200 (415) if not multipart, HZ-5201/HZ-5202 (400) for a
+     *                           missing or invalid boundary, HZ-5301 (400) if unparsable
+     */
+    public static MultipartParser create(MediaType contentType, MultipartLimits limits, PartHandler handler) {
+        if (!contentType.type().equals("multipart")) {
+            throw new DicomWebException(415, "HZ-5200", "expected a multipart body, got " + contentType.essence());
+        }
+        String boundary = contentType.parameter("boundary").orElseThrow(() -> new DicomWebException(400, "HZ-5201",
+                "Content-Type " + contentType + " has no boundary parameter"));
+        return new MultipartParser(boundary, limits, handler);
+    }
+
+    /** A parser for a body with this Content-Type header value. */
+    public static MultipartParser create(String contentType, MultipartLimits limits, PartHandler handler) {
+        if (contentType == null || contentType.isBlank()) {
+            throw new DicomWebException(415, "HZ-5200", "expected a multipart body, got no Content-Type");
+        }
+        return create(MediaType.parse(contentType), limits, handler);
+    }
+
+    /** A parser for a known boundary. */
+    public static MultipartParser forBoundary(String boundary, MultipartLimits limits, PartHandler handler) {
+        return new MultipartParser(boundary, limits, handler);
+    }
+
+    /**
+     * Parses a Vert.x stream (e.g. an {@code HttpServerRequest}) to its end.
+     *
+     * <p>On success the future holds the number of parts. On a malformed body, a limit exceeded
+     * or a handler exception, it fails with that exception at once; the rest of the stream is
+     * then drained unread (the caller may instead close the connection). For backpressure, the
+     * handler may pause {@code in} (e.g. while a file write is pending) and resume it later;
+     * pausing takes effect after the chunk in hand.
+     *
+     * <p>Call on the stream's context, before it delivers data.
+     */
+    public static Future<Integer> parse(ReadStream<Buffer> in, MediaType contentType, MultipartLimits limits,
+                                        PartHandler handler) {
+        Promise<Integer> done = Promise.promise();
+        MultipartParser parser;
+        try {
+            parser = create(contentType, limits, handler);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        in.exceptionHandler(done::tryFail);
+        in.handler(chunk -> {
+            if (parser.state == State.FAILED) {
+                return;
+            }
+            try {
+                parser.feed(chunk);
+            } catch (RuntimeException e) {
+                done.tryFail(e);
+            }
+        });
+        in.endHandler(v -> {
+            if (parser.state == State.FAILED) {
+                return;
+            }
+            try {
+                done.tryComplete(parser.end());
+            } catch (RuntimeException e) {
+                done.tryFail(e);
+            }
+        });
+        return done.future();
+    }
+
+    /** Rejects a boundary that RFC 2046 5.1.1 does not allow: 1-70 bchars, not ending in a space. */
+    static void validateBoundary(String boundary) {
+        if (boundary.isEmpty() || boundary.length() > 70 || boundary.endsWith(" ")) {
+            throw new DicomWebException(400, "HZ-5202", "invalid multipart boundary \"" + boundary
+                    + "\": must be 1 to 70 characters and not end with a space (RFC 2046 5.1.1)");
+        }
+        for (int i = 0; i < boundary.length(); i++) {
+            char c = boundary.charAt(i);
+            boolean bchar = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                    || "'()+_,-./:=? ".indexOf(c) >= 0;
+            if (!bchar) {
+                throw new DicomWebException(400, "HZ-5202", "invalid multipart boundary \"" + boundary
+                        + "\": character '" + c + "' is not allowed (RFC 2046 5.1.1)");
+            }
+        }
+    }
+
+    /**
+     * Parses the next chunk of the body. The chunk is copied; the caller keeps it.
+     *
+     * @throws DicomWebException for a malformed body or a limit exceeded (see the class comment)
+     */
+    public void feed(Buffer chunk) {
+        if (state == State.FAILED) {
+            throw new IllegalStateException("HZ-5211 the parser failed before; it cannot continue");
+        }
+        if (state == State.EPILOGUE) {
+            return; // the epilogue is ignored unread
+        }
+        int n = chunk.length();
+        if (n == 0) {
+            return;
+        }
+        ensureRoom(n);
+        chunk.getBytes(0, n, buf, end);
+        end += n;
+        maxBuffered = Math.max(maxBuffered, end - start);
+        try {
+            process();
+        } catch (RuntimeException e) {
+            state = State.FAILED;
+            throw e;
+        }
+    }
+
+    /**
+     * The body is complete.
+     *
+     * @return the number of parts
+     * @throws DicomWebException HZ-5205/HZ-5206 (400) if the close delimiter has not been seen
+     */
+    public int end() {
+        if (state == State.EPILOGUE) {
+            return parts;
+        }
+        State was = state;
+        state = State.FAILED;
+        if (was == State.PREAMBLE) {
+            throw new DicomWebException(400, "HZ-5205",
+                    "the body holds no multipart delimiter: it is empty or its boundary is not the one declared");
+        }
+        throw new DicomWebException(400, "HZ-5206", "the multipart body ended before its close delimiter"
+                + " (truncated" + (parts > 0 ? " in part " + parts : "") + ")");
+    }
+
+    /** The number of parts begun so far. */
+    public int parts() {
+        return parts;
+    }
+
+    /** The most bytes the parser has held at once: one chunk plus a possible partial delimiter or header block. */
+    public int maxBufferedBytes() {
+        return maxBuffered;
+    }
+
+    private void ensureRoom(int n) {
+        if (end + n <= buf.length) {
+            return;
+        }
+        int live = end - start;
+        if (live + n <= buf.length && start > 0) {
+            System.arraycopy(buf, start, buf, 0, live);
+        } else {
+            byte[] bigger = new byte[Math.max(buf.length * 2, live + n)];
+            System.arraycopy(buf, start, bigger, 0, live);
+            buf = bigger;
+        }
+        start = 0;
+        end = live;
+    }
+
+    private void process() {
+        boolean progress = true;
+        while (progress) {
+            progress = switch (state) {
+                case PREAMBLE -> preamble();
+                case AFTER_DELIMITER -> afterDelimiter();
+                case HEADERS -> headers();
+                case BODY -> body();
+                case EPILOGUE -> {
+                    start = end;
+                    yield false;
+                }
+                case FAILED -> false;
+            };
+        }
+    }
+
+    private boolean preamble() {
+        int i = indexOfDelimiter();
+        if (i >= 0) {
+            start = i;
+            skip = delimiter.length;
+            state = State.AFTER_DELIMITER;
+            return true;
+        }
+        start = Math.max(start, end - (delimiter.length - 1)); // keep what may begin a delimiter
+        return false;
+    }
+
+    private boolean afterDelimiter() {
+        int from = start + skip;
+        if (end - from < 2) {
+            return false;
+        }
+        if (buf[from] == '-' && buf[from + 1] == '-') {
+            if (parts == 0) {
+                // A close delimiter right away: a multipart body must have at least one part.
+                throw new DicomWebException(400, "HZ-5203", "the multipart body has no parts");
+            }
+            state = State.EPILOGUE;
+            start = end;
+            return false;
+        }
+        int i = from;
+        while (i < end && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        if (i - from > limits.maxHeaderBytes()) {
+            throw new DicomWebException(400, "HZ-5203", "transport padding after a delimiter is too long");
+        }
+        if (i + 1 >= end) {
+            return false;
+        }
+        if (buf[i] != CR || buf[i + 1] != LF) {
+            if (parts == 0) {
+                // Only looked like the first delimiter ("--boundary-more"): still preamble text.
+                start++;
+                skip = 0;
+                state = State.PREAMBLE;
+                return true;
+            }
+            throw new DicomWebException(400, "HZ-5203", "a multipart delimiter line is followed by \""
+                    + printable(i, Math.min(end, i + 20)) + "\" instead of CRLF or \"--\" (RFC 2046 5.1.1)");
+        }
+        start = i + 2;
+        skip = 0;
+        state = State.HEADERS;
+        return true;
+    }
+
+    private boolean headers() {
+        if (end - start >= 2 && buf[start] == CR && buf[start + 1] == LF) {
+            start += 2;
+            beginPart(PartHeaders.EMPTY);
+            return true;
+        }
+        int limit = Math.min(end, start + limits.maxHeaderBytes());
+        for (int i = start; i + 3 < limit; i++) {
+            if (buf[i] == CR && buf[i + 1] == LF && buf[i + 2] == CR && buf[i + 3] == LF) {
+                PartHeaders h = parseHeaders(start, i + 2);
+                start = i + 4;
+                beginPart(h);
+                return true;
+            }
+        }
+        if (end - start >= limits.maxHeaderBytes()) {
+            throw new DicomWebException(400, "HZ-5204", "the header block of part " + (parts + 1)
+                    + " is longer than " + limits.maxHeaderBytes() + " bytes");
+        }
+        return false;
+    }
+
+    private void beginPart(PartHeaders h) {
+        parts++;
+        if (parts > limits.maxParts()) {
+            throw new DicomWebException(413, "HZ-5207", "the multipart body has more than " + limits.maxParts() + " parts");
+        }
+        partBytes = 0;
+        state = State.BODY;
+        handler.partStart(h);
+    }
+
+    private boolean body() {
+        int i = indexOfDelimiter();
+        if (i >= 0) {
+            emit(i);
+            start = i + delimiter.length;
+            state = State.AFTER_DELIMITER;
+            handler.partEnd();
+            return true;
+        }
+        emit(Math.max(start, end - (delimiter.length - 1)));
+        return false;
+    }
+
+    /** Hands buf[start, to) to the handler as a new buffer and consumes it. */
+    private void emit(int to) {
+        int n = to - start;
+        if (n <= 0) {
+            return;
+        }
+        partBytes += n;
+        if (partBytes > limits.maxPartBytes()) {
+            throw new DicomWebException(413, "HZ-5208", "part " + parts + " is longer than "
+                    + limits.maxPartBytes() + " bytes");
+        }
+        Buffer chunk = Buffer.buffer(n);
+        chunk.appendBytes(buf, start, n);
+        start = to;
+        handler.partData(chunk);
+    }
+
+    /** The index of the first complete delimiter in buf[start, end), or -1. */
+    private int indexOfDelimiter() {
+        byte first = delimiter[0];
+        int last = end - delimiter.length;
+        outer:
+        for (int i = start; i <= last; i++) {
+            if (buf[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < delimiter.length; j++) {
+                if (buf[i + j] != delimiter[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private PartHeaders parseHeaders(int from, int to) {
+        String block = decodeHeaderBytes(from, to);
+        List<PartHeaders.Field> fields = new ArrayList<>();
+        String[] lines = block.split("\r\n");
+        String name = null;
+        StringBuilder value = new StringBuilder();
+        for (String line : lines) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
+                value.append(' ').append(line.strip()); // folded line (RFC 5322 2.2.3)
+                continue;
+            }
+            if (name != null) {
+                fields.add(field(name, value.toString()));
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new DicomWebException(400, "HZ-5209", "part " + (parts + 1) + " has a malformed header line \""
+                        + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "\"");
+            }
+            name = line.substring(0, colon).strip();
+            value.setLength(0);
+            value.append(line.substring(colon + 1).strip());
+        }
+        if (name != null) {
+            fields.add(field(name, value.toString()));
+        }
+        return new PartHeaders(fields);
+    }
+
+    private PartHeaders.Field field(String name, String value) {
+        try {
+            return new PartHeaders.Field(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new DicomWebException(400, "HZ-5209", "part " + (parts + 1) + ": " + e.getMessage());
+        }
+    }
+
+    private String decodeHeaderBytes(int from, int to) {
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return decoder.decode(java.nio.ByteBuffer.wrap(buf, from, to - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private String printable(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            int c = buf[i] & 0xFF;
+            sb.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\x%02x", c));
+        }
+        return sb.toString();
+    }
+}
