@@ -31,6 +31,7 @@ import org.huizhen.hub.cli.VersionCommand;
 import org.huizhen.hub.config.HubConfig;
 import org.huizhen.hub.ingest.IngestService;
 import org.huizhen.hub.ingest.InstanceIndexer;
+import org.huizhen.hub.query.QueryRetrieveService;
 import org.huizhen.hub.security.AeRegistry;
 import org.huizhen.hub.security.HttpAuth;
 import org.huizhen.hub.security.HubKeys;
@@ -67,6 +68,12 @@ public final class Hub implements AutoCloseable {
     private static final String VERIFICATION = "1.2.840.10008.1.1";
     /** Root of the storage SOP classes in PS3.4 B.5; classes newer than our dictionary still fall here. */
     private static final String STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
+
+    /** Patient Root and Study Root Q/R FIND, MOVE, GET (PS3.4 C.6.1, C.6.2). */
+    private static final java.util.Set<String> QUERY_RETRIEVE = java.util.Set.of(
+            UID.FINDPatientRootQueryRetrieveInformationModel, UID.MOVEPatientRootQueryRetrieveInformationModel,
+            UID.GETPatientRootQueryRetrieveInformationModel, UID.FINDStudyRootQueryRetrieveInformationModel,
+            UID.MOVEStudyRootQueryRetrieveInformationModel, UID.GETStudyRootQueryRetrieveInformationModel);
 
     private final HubConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -132,7 +139,12 @@ public final class Hub implements AutoCloseable {
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
 
         AeRegistry registry = new AeRegistry(config.institutions(), config.dicom().acceptAnyAe());
-        DicomServices services = DicomServices.builder().store(ingest).build();
+        java.util.Map<String, org.huizhen.dicom.net.service.MoveDestination> destinations = new java.util.HashMap<>();
+        for (HubConfig.MoveDestination d : config.dicom().moveDestinations()) {
+            destinations.put(d.aeTitle().trim(), org.huizhen.dicom.net.service.MoveDestination.of(d.aeTitle().trim(), d.host(), d.port()));
+        }
+        QueryRetrieveService qr = new QueryRetrieveService(index(), blobs, destinations);
+        DicomServices services = DicomServices.builder().store(ingest).find(qr).move(qr).get(qr).build();
         dicom = DicomServer.start(dicomConfig(registry, vertx, config.dicom().port(), Optional.empty()), services);
         toClose.add(0, dicom);
         HubConfig.Tls tls = config.dicom().tls();
@@ -163,7 +175,7 @@ public final class Hub implements AutoCloseable {
 
     private DicomServerConfig dicomConfig(AeRegistry registry, Vertx vertx, int port, Optional<TlsConfig> tls) {
         Predicate<String> syntaxes = uid -> VERIFICATION.equals(uid) || UID.storageSopClasses().contains(uid)
-                || uid.startsWith(STORAGE_ROOT);
+                || uid.startsWith(STORAGE_ROOT) || QUERY_RETRIEVE.contains(uid);
         AssociationPolicy policy = rq -> registry.identify(rq.callingAe(), rq.remote().getAddress())
                 .<AssociationDecision>map(AssociationDecision.Accept::new)
                 .orElseGet(() -> {

@@ -25,7 +25,15 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
                         @JsonProperty("default-character-set") String defaultCharacterSet,
                         @JsonProperty("strict-called-ae") boolean strictCalledAe,
                         @JsonProperty("artim-timeout-seconds") int artimTimeoutSeconds,
+                        @JsonProperty("move-destinations") List<MoveDestination> moveDestinations,
                         Tls tls) {
+        public List<MoveDestination> moveDestinations() {
+            return moveDestinations == null ? List.of() : moveDestinations;
+        }
+    }
+
+    /** A C-MOVE destination: the AE title a C-MOVE-RQ names, and where it listens. */
+    public record MoveDestination(@JsonProperty("ae-title") String aeTitle, String host, int port) {
     }
 
     /** {@code dicom.tls.*}: DICOM over TLS, PS3.15 Annex B. Paths are PEM files. */
@@ -129,6 +137,15 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
                 "must be between 4096 and 16777216 bytes, got " + dicom.maxPduLength());
         require(dicom.artimTimeoutSeconds() > 0 && dicom.artimTimeoutSeconds() <= 3600, "dicom.artim-timeout-seconds",
                 "must be 1..3600, got " + dicom.artimTimeoutSeconds());
+        java.util.Set<String> destinations = new java.util.HashSet<>();
+        for (int i = 0; i < dicom.moveDestinations().size(); i++) {
+            MoveDestination d = dicom.moveDestinations().get(i);
+            String key = "dicom.move-destinations[" + i + "]";
+            checkAeTitle(key + ".ae-title", d.aeTitle());
+            require(destinations.add(d.aeTitle().trim()), key + ".ae-title", "'" + d.aeTitle() + "' is listed twice");
+            require(!blank(d.host()), key + ".host", "is required");
+            require(d.port() >= 1 && d.port() <= 65535, key + ".port", "must be 1..65535, got " + d.port());
+        }
         if (dicom.defaultCharacterSet() != null && !dicom.defaultCharacterSet().isBlank()) {
             try {
                 org.huizhen.dicom.data.SpecificCharacterSet.valueOf(dicom.defaultCharacterSet().trim());
