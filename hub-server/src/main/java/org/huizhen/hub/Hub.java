@@ -29,6 +29,7 @@ import org.huizhen.dicom.net.assoc.AssociationPolicy;
 import org.huizhen.dicom.net.service.DicomServices;
 import org.huizhen.hub.cli.VersionCommand;
 import org.huizhen.hub.config.HubConfig;
+import org.huizhen.hub.ingest.IngestPipeline;
 import org.huizhen.hub.ingest.IngestService;
 import org.huizhen.hub.ingest.InstanceIndexer;
 import org.huizhen.hub.query.QueryRetrieveService;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * and takes them down in the reverse order.
  *
  * <p>Start: lock the data directory (one node per directory) → blob store, recovering temp
- * files of interrupted writes → index (migrations) → integrity check in the background →
+ * files of interrupted writes → index (migrations) → ingest journal replayed into the index →
+ * integrity check in the background →
  * Vert.x → DICOM listener (+ TLS listener) on Vert.x's event loops → HTTP. Stop: DICOM
  * listeners (in-flight operations finish) → HTTP → Vert.x → worker pool → index → blobs →
  * lock.
@@ -80,6 +82,8 @@ public final class Hub implements AutoCloseable {
     private final Path dataDir;
     private BlobStore blobs;
     private MetadataIndex index;
+    /** The index as readers see it: waits for acknowledged instances to be indexed. */
+    private MetadataIndex readIndex;
     private IngestService ingest;
     private DicomServer dicom;
     private DicomServer dicomTls;
@@ -133,7 +137,11 @@ public final class Hub implements AutoCloseable {
             workers.shutdown();
             workers.awaitTermination(30, TimeUnit.SECONDS);
         });
-        ingest = new IngestService(blobs, index, new InstanceIndexer(DecodeLimits.DEFAULT, undeclaredCharset()), workers);
+        IngestPipeline pipeline = IngestPipeline.open(dataDir, config.storage().fsync(), blobs, index,
+                new InstanceIndexer(DecodeLimits.DEFAULT, undeclaredCharset()), workers);
+        toClose.add(0, pipeline);
+        ingest = pipeline.service();
+        readIndex = pipeline.readView();
 
         Vertx vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -244,7 +252,7 @@ public final class Hub implements AutoCloseable {
         return new JsonObject()
                 .put("node", config.hub().nodeName())
                 .put("version", VersionCommand.version())
-                .put("instances", index.instanceCount())
+                .put("instances", readIndex.instanceCount())
                 .put("ingest", new JsonObject()
                         .put("success", ingest.stats().successes())
                         .put("warning", ingest.stats().warnings())
@@ -263,8 +271,9 @@ public final class Hub implements AutoCloseable {
         return http.actualPort();
     }
 
+    /** The index; each read first waits until every acknowledged instance is indexed. */
     public MetadataIndex index() {
-        return index;
+        return readIndex;
     }
 
     public BlobStore blobs() {

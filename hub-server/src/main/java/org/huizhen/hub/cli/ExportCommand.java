@@ -65,7 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
         HubConfig.Index ic = cfg.storage().index();
         Files.createDirectories(out);
         try (FileChannel lockFile = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = ic.isPostgres() ? null : tryLock(lockFile);
+            FileLock lock = tryLock(lockFile);
             if (!ic.isPostgres() && lock == null) {
                 System.err.println("huizhen export: the hub is running on " + data
                         + " (embedded index is locked); stop it first, or use a PostgreSQL index");
@@ -75,6 +75,12 @@ public final class ExportCommand implements Callable<Integer> {
                  MetadataIndex index = JdbcMetadataIndex.open(ic.isPostgres()
                          ? IndexDatabase.postgres(ic.url(), ic.user(), ic.password(), ic.schema())
                          : IndexDatabase.h2(data.resolve("index")))) {
+                // A hub killed before its background indexer caught up left acknowledged
+                // instances in the ingest journal: index them first, as the hub would at start.
+                // Only while no hub holds the directory (a running hub owns its journal).
+                if (lock != null) {
+                    org.huizhen.hub.ingest.IngestPipeline.replayJournal(data, index, true);
+                }
                 return export(index, blobs);
             } finally {
                 if (lock != null) {

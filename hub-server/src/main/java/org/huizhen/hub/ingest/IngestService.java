@@ -20,24 +20,26 @@ import org.huizhen.storage.BlobId;
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.BlobWriter;
 import org.huizhen.storage.StorageException;
-import org.huizhen.storage.index.MetadataIndex;
-import org.huizhen.storage.index.StoreOutcome;
+import org.huizhen.storage.index.InstanceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * C-STORE ingest: streams each received data set into the blob store behind a generated
- * File Meta Information header, then indexes it — and only then lets the C-STORE-RSP go out
- * (DESIGN.md durability rule: bytes fsynced and index row committed before success).
+ * File Meta Information header, records it durably, and only then lets the C-STORE-RSP go out
+ * (DESIGN.md durability rule).
  *
- * <p>Order per instance (CONVENTIONS "Storage"): blob (fsync, rename) → parse header → index
- * row (commit). A data set that cannot be parsed, or whose SOP Instance UID differs from the
- * command's, is refused and its blob removed (no index row can ever point at it). When the
- * index itself fails the blob stays as an orphan rather than risk removing content another
- * row shares (blobs are content-addressed).
+ * <p>Order per instance (CONVENTIONS "Storage"): blob (fdatasync, rename, directory fsync) →
+ * parse header → index record appended to the {@link IngestJournal} (fdatasync, shared by
+ * concurrent associations) → response. The index row itself is written just after by the
+ * {@link BackgroundIndexer}; readers wait for it ({@code Hub.index()}), and after a crash the
+ * journal is replayed into the index before the hub listens again — so an acknowledged
+ * instance is never lost and never half visible. A data set that cannot be parsed, or whose
+ * SOP Instance UID differs from the command's, is refused and its blob removed (no record can
+ * ever point at it).
  *
  * <p>Threading: {@link #begin} and the sink's {@code data}/{@code end}/{@code abort} are
- * called on the association's event loop; every file and database operation runs in a
+ * called on the association's event loop; every file and journal operation runs in a
  * per-instance {@link SerialLane} on the worker executor. The event loop is paused (autoRead
  * off) while more than {@link #HIGH_WATER} bytes wait to be written, so memory stays bounded
  * whatever the instance size.
@@ -50,14 +52,17 @@ public final class IngestService implements StoreHandler {
     static final long LOW_WATER = 2L << 20;
 
     private final BlobStore blobs;
-    private final MetadataIndex index;
+    private final IngestJournal journal;
+    private final BackgroundIndexer background;
     private final InstanceIndexer indexer;
     private final Executor workers;
     private final IngestStats stats = new IngestStats();
 
-    public IngestService(BlobStore blobs, MetadataIndex index, InstanceIndexer indexer, Executor workers) {
+    IngestService(BlobStore blobs, IngestJournal journal, BackgroundIndexer background, InstanceIndexer indexer,
+                  Executor workers) {
         this.blobs = blobs;
-        this.index = index;
+        this.journal = journal;
+        this.background = background;
         this.indexer = indexer;
         this.workers = workers;
     }
@@ -180,15 +185,18 @@ public final class IngestService implements StoreHandler {
             var origin = new org.huizhen.storage.index.Origin(caller.institutionId(),
                     org.huizhen.storage.index.Protocol.DIMSE, rq.association().callingAe(),
                     rq.association().calledAe(), rq.association().remote().getAddress().getHostAddress(), receivedAt);
+            InstanceRecord record = indexer.record(parsed, id, size, origin);
             try {
-                StoreOutcome outcome = index.store(indexer.record(parsed, id, size, origin));
-                if (outcome.kind() == StoreOutcome.Kind.NEW_VERSION) {
-                    LOG.info("{} re-sent with different content by {}: kept as version {}",
-                            rq.sopInstanceUid(), caller.aeTitle(), outcome.version());
-                }
-            } catch (StorageException e) {
-                LOG.error("HZ-3005 index write failed for {}", rq.sopInstanceUid(), e);
-                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3005 could not index: " + e.getMessage()));
+                journal.append(record);
+            } catch (java.io.IOException e) {
+                LOG.error("HZ-3005 journal write failed for {}", rq.sopInstanceUid(), e);
+                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3005 could not record: " + e.getMessage()));
+            }
+            try {
+                background.submit(record);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                // journaled: the index row is written when the journal is replayed at the next start
             }
             return parsed.warning().map(w -> new StoreResult(w.status().code(), Optional.of(w.comment()), List.<Integer>of()))
                     .orElse(StoreResult.success());

@@ -1,0 +1,183 @@
+package org.huizhen.hub.ingest;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.huizhen.storage.StorageException;
+import org.huizhen.storage.index.InstanceRecord;
+import org.huizhen.storage.index.InstanceVersion;
+import org.huizhen.storage.index.MetadataIndex;
+import org.huizhen.storage.index.StoreOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes journaled instances into the index behind the C-STORE responses. Records of one study
+ * always go to the same lane, in order, so versions of one SOP Instance UID are indexed in the
+ * order they were received; different studies are indexed in parallel. A failed store is
+ * retried (back-off up to 5 s) and never dropped: the record stays in the journal until it is
+ * indexed. {@link #awaitIdle} lets readers see everything acknowledged so far.
+ *
+ * <p>Thread-safe. {@link #submit} blocks while {@link #MAX_OUTSTANDING} records wait, which in
+ * turn holds back C-STORE responses: the index can fall behind by a bounded amount only.
+ */
+public final class BackgroundIndexer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundIndexer.class);
+    static final int MAX_OUTSTANDING = 2000;
+    private static final Object STOP = new Object();
+
+    private final MetadataIndex index;
+    private final IngestJournal journal;
+    private final List<BlockingQueue<Object>> lanes;
+    private final List<Thread> threads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long outstanding;
+    private volatile boolean closing;
+
+    BackgroundIndexer(MetadataIndex index, IngestJournal journal, int laneCount) {
+        this.index = index;
+        this.journal = journal;
+        this.lanes = java.util.stream.IntStream.range(0, laneCount)
+                .mapToObj(i -> (BlockingQueue<Object>) new LinkedBlockingQueue<>()).toList();
+        this.threads = java.util.stream.IntStream.range(0, laneCount)
+                .mapToObj(i -> Thread.ofPlatform().daemon().name("indexer-" + i).unstarted(() -> run(lanes.get(i)))).toList();
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * Replays records recovered from the journal into the index, synchronously, at start-up. A
+     * record whose exact content (SHA-256) is already among the versions of its SOP Instance UID
+     * was indexed before the crash and is skipped, so a replay never turns an old version into
+     * the current one.
+     *
+     * @return how many records were indexed now
+     */
+    static int replay(MetadataIndex index, List<InstanceRecord> records) throws StorageException {
+        int done = 0;
+        for (InstanceRecord r : records) {
+            List<InstanceVersion> versions = index.versionsOf(r.instance().sopInstanceUid());
+            if (versions.stream().anyMatch(v -> v.sha256().equals(r.instance().sha256()))) {
+                continue;
+            }
+            index.store(r);
+            done++;
+        }
+        return done;
+    }
+
+    /** Queues a journaled record; blocks while too many are outstanding. */
+    void submit(InstanceRecord record) throws InterruptedException {
+        lock.lock();
+        try {
+            while (outstanding >= MAX_OUTSTANDING && !closing) {
+                changed.await();
+            }
+            outstanding++;
+        } finally {
+            lock.unlock();
+        }
+        int lane = Math.floorMod(record.study().studyInstanceUid().hashCode(), lanes.size());
+        lanes.get(lane).add(record);
+    }
+
+    /** Waits until everything submitted so far is in the index (or the timeout passes). */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (outstanding > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run(BlockingQueue<Object> queue) {
+        while (true) {
+            Object next;
+            try {
+                next = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == STOP) {
+                return;
+            }
+            InstanceRecord r = (InstanceRecord) next;
+            // Only a record that reached the index may leave the journal; one that did not is
+            // replayed at the next start.
+            if (storeUntilDone(r)) {
+                try {
+                    journal.indexed(1);
+                } catch (IOException e) {
+                    LOG.warn("journal truncation failed (it is retried with the next record): {}", e.toString());
+                }
+            }
+            lock.lock();
+            try {
+                outstanding--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** @return true once stored; false if stopping (or interrupted) first */
+    private boolean storeUntilDone(InstanceRecord r) {
+        long backoffMs = 10;
+        while (true) {
+            try {
+                StoreOutcome outcome = index.store(r);
+                if (outcome.kind() == StoreOutcome.Kind.NEW_VERSION) {
+                    LOG.info("{} re-sent with different content by {}: kept as version {}",
+                            r.instance().sopInstanceUid(), r.origin().callingAe(), outcome.version());
+                }
+                return true;
+            } catch (StorageException | RuntimeException e) {
+                if (closing) {
+                    LOG.error("HZ-3005 index write for {} failed while stopping; it stays in the journal and is replayed at next start: {}",
+                            r.instance().sopInstanceUid(), e.toString());
+                    return false;
+                }
+                LOG.error("HZ-3005 index write for {} failed, retrying in {} ms: {}", r.instance().sopInstanceUid(), backoffMs, e.toString());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoffMs = Math.min(5000, backoffMs * 2);
+            }
+        }
+    }
+
+    /** Indexes what is queued (up to 60 s), then stops the lanes. */
+    @Override
+    public void close() throws InterruptedException {
+        awaitIdle(Duration.ofSeconds(60));
+        closing = true;
+        lanes.forEach(q -> q.add(STOP));
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
