@@ -88,6 +88,7 @@ public final class Hub implements AutoCloseable {
     private DicomServer dicom;
     private DicomServer dicomTls;
     private HttpServer http;
+    private Vertx vertx;
     private volatile boolean closed;
     /** Printed by {@link #describe()} in demo mode only. */
     private String demoToken;
@@ -143,7 +144,7 @@ public final class Hub implements AutoCloseable {
         ingest = pipeline.service();
         readIndex = pipeline.readView();
 
-        Vertx vertx = Vertx.vertx();
+        vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
 
         AeRegistry registry = new AeRegistry(config.institutions(), config.dicom().acceptAnyAe());
@@ -269,6 +270,15 @@ public final class Hub implements AutoCloseable {
 
     public int httpPort() {
         return http.actualPort();
+    }
+
+    /** What the DICOMweb routes need from this node (PS3.18 services under {@code /dicomweb}). */
+    public org.huizhen.hub.web.dicomweb.DicomWebContext dicomWebContext() {
+        return new org.huizhen.hub.web.dicomweb.DicomWebContext(vertx, readIndex, blobs, ingest, dataDir, "/dicomweb");
+    }
+
+    public HubConfig config() {
+        return config;
     }
 
     /** The index; each read first waits until every acknowledged instance is indexed. */
