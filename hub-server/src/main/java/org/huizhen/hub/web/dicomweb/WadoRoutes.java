@@ -159,7 +159,7 @@ public final class WadoRoutes {
         Planned p = plan.get(next);
         PartHeaders headers = PartHeaders.of("Content-Type", "application/dicom; transfer-syntax=" + sentSyntax(p),
                 "Content-Location", ctx.basePath() + "/" + WadoTarget.instancePath(p.instance()));
-        withPart10File(c, p).onSuccess(file -> ctx.vertx().fileSystem().open(file.path().toString(),
+        withPart10File(c, p).onSuccess(file -> c.vertx().fileSystem().open(file.path().toString(),
                         new OpenOptions().setRead(true))
                 .compose(f -> w.writePart(headers, f).eventually(() -> f.close().otherwiseEmpty()))
                 .onComplete(r -> {
@@ -344,7 +344,7 @@ public final class WadoRoutes {
             w.end();
             return;
         }
-        ctx.vertx().executeBlocking(() -> WadoFrames.read(parts.get(next)), false)
+        c.vertx().executeBlocking(() -> WadoFrames.read(parts.get(next)), false)
                 .compose(bytes -> w.writePart(PartHeaders.of("Content-Type", partType), Buffer.buffer(bytes)))
                 .onComplete(r -> {
                     if (r.failed()) {
@@ -471,7 +471,7 @@ public final class WadoRoutes {
 
     /** Runs blocking work; a failure ends the request with its problem (500 HZ-5499 for the unexpected). */
     private <T> Future<T> blocking(RoutingContext c, Callable<T> work) {
-        return ctx.vertx().executeBlocking(work, false).onFailure(e -> fail(c, e));
+        return c.vertx().executeBlocking(work, false).onFailure(e -> fail(c, e));
     }
 
     private static void fail(RoutingContext c, Throwable e) {
