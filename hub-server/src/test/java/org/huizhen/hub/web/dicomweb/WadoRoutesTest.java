@@ -413,6 +413,10 @@ class WadoRoutesTest {
         List<Part> parts = parts(r);
         assertThat(parts).extracting(Part::body).containsExactlyElementsOf(expected);
         assertThat(parts).allSatisfy(p -> assertThat(p.headers().contentType().orElseThrow().essence()).isEqualTo(mediaType));
+        // The metadata's BulkDataURI of encapsulated Pixel Data resolves to the same frames.
+        JsonObject meta = new JsonArray(get(path(i) + "/metadata", leadToken, null).body()).getJsonObject(0);
+        String uri = meta.getJsonObject("7FE00010").getString("BulkDataURI");
+        assertThat(parts(get(uri, leadToken, null))).extracting(Part::body).containsExactlyElementsOf(expected);
     }
 
     @Test
