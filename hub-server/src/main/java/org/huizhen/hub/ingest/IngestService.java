@@ -196,7 +196,7 @@ public final class IngestService implements StoreHandler {
                 if (writer != null) {
                     writer.close();
                 }
-                LOG.info("instance {} from {} discarded: association ended mid-transfer ({})",
+                LOG.info("instance {} from {} discarded: the transfer ended before the instance was complete ({})",
                         rq.sopInstanceUid(), rq.sender(), cause.toString());
             });
         }

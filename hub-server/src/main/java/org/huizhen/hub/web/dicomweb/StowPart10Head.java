@@ -1,19 +1,16 @@
 package org.huizhen.hub.web.dicomweb;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.huizhen.dicom.io.DicomReader;
-import org.huizhen.dicom.io.FileMetaInfo;
-import org.huizhen.dicom.io.ReadOptions;
 
 /**
  * Finds the end of the File Meta Information at the start of a streamed STOW-RS part (PS3.10
  * 7.1: 128-byte preamble, "DICM", then group 0002 elements in Explicit VR Little Endian, PS3.5
  * 7.1.2) without holding more than the meta group: bytes are collected only until the first
- * element of another group begins, then the collected meta group is decoded by the hub's Part 10
- * reader and everything after it is the data set, passed on as it comes.
+ * element of another group begins, picking the three UIDs ingest needs on the way; everything
+ * after the group is the data set, passed on as it comes (whatever its transfer syntax, deflated
+ * included: the meta group itself is never compressed).
  *
  * <p>Limit: at most {@link #MAX_META_BYTES} bytes of preamble and meta group; a part whose meta
  * group is longer (or that never leaves group 0002) is not a usable Part 10 file.
@@ -36,10 +33,13 @@ final class StowPart10Head {
     /**
      * The meta group is complete.
      *
-     * @param meta         the decoded File Meta Information
-     * @param dataSetStart the data-set bytes that arrived with the meta group (maybe empty)
+     * @param sopClassUid       Media Storage SOP Class UID (0002,0002)
+     * @param sopInstanceUid    Media Storage SOP Instance UID (0002,0003)
+     * @param transferSyntaxUid Transfer Syntax UID (0002,0010) of the data set
+     * @param dataSetStart      the data-set bytes that arrived with the meta group (maybe empty)
      */
-    record Complete(FileMetaInfo meta, Buffer dataSetStart) implements Step {
+    record Complete(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, Buffer dataSetStart)
+            implements Step {
     }
 
     /** Not a Part 10 file: a {@code HZ-} coded reason. */
@@ -51,6 +51,9 @@ final class StowPart10Head {
     /** Offset of the next group 0002 element header to look at. */
     private int pos = PREAMBLE;
     private boolean done;
+    private String sopClass;
+    private String sopInstance;
+    private String transferSyntax;
 
     /** Adds the next bytes of the part. After a {@link Complete} or {@link Invalid} it must not be fed again. */
     Step feed(Buffer chunk) {
@@ -66,7 +69,8 @@ final class StowPart10Head {
         Step step = scan(false);
         if (step instanceof Complete c && room < chunk.length()) {
             // bytes of this chunk beyond what was copied belong to the data set too
-            return new Complete(c.meta(), c.dataSetStart().appendBuffer(chunk.getBuffer(room, chunk.length())));
+            return new Complete(c.sopClassUid(), c.sopInstanceUid(), c.transferSyntaxUid(),
+                    c.dataSetStart().appendBuffer(chunk.getBuffer(room, chunk.length())));
         }
         return step;
     }
@@ -116,25 +120,34 @@ final class StowPart10Head {
             if (next > have) {
                 return atEnd ? finish() : new NeedMore();
             }
+            int element = (buf[pos + 2] & 0xFF) | (buf[pos + 3] & 0xFF) << 8;
+            String text = uid(pos + header, (int) length);
+            switch (element) {
+                case 0x0002 -> sopClass = text;
+                case 0x0003 -> sopInstance = text;
+                case 0x0010 -> transferSyntax = text;
+                default -> { }
+            }
             pos = (int) next;
         }
     }
 
-    /** Decodes bytes [0, pos) — preamble, "DICM", group 0002 — with the hub's Part 10 reader. */
+    /** The meta group ends at {@code pos}: its three UIDs are required (PS3.10 7.1, Type 1). */
     private Step finish() {
         done = true;
         if (pos >= have) {
             return new Invalid("HZ-5644 the part holds File Meta Information but no data set");
         }
-        try {
-            FileMetaInfo meta = DicomReader.readPart10(new ByteArrayInputStream(buf, 0, pos), pos, ReadOptions.DEFAULT).meta();
-            if (blank(meta.mediaStorageSopInstanceUid()) || blank(meta.mediaStorageSopClassUid())) {
-                return new Invalid("HZ-5645 the File Meta Information lacks Media Storage SOP Class or Instance UID");
-            }
-            return new Complete(meta, Buffer.buffer(Arrays.copyOfRange(buf, pos, have)));
-        } catch (IOException | RuntimeException e) {
-            return new Invalid("HZ-5646 unreadable File Meta Information: " + e.getMessage());
+        if (blank(sopClass) || blank(sopInstance) || blank(transferSyntax)) {
+            return new Invalid("HZ-5645 the File Meta Information lacks Media Storage SOP Class UID, Media Storage"
+                    + " SOP Instance UID or Transfer Syntax UID (PS3.10 7.1)");
         }
+        return new Complete(sopClass, sopInstance, transferSyntax, Buffer.buffer(Arrays.copyOfRange(buf, pos, have)));
+    }
+
+    /** A UI value: ASCII, padded with NUL to even length (PS3.5 6.2). */
+    private String uid(int offset, int length) {
+        return new String(buf, offset, length, StandardCharsets.US_ASCII).replace("\0", "").strip();
     }
 
     private Step invalid(String reason) {

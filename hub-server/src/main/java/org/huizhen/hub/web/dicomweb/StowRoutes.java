@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import org.huizhen.dicom.data.DataSet;
 import org.huizhen.dicom.data.Tag;
 import org.huizhen.dicom.data.VR;
-import org.huizhen.dicom.io.FileMetaInfo;
 import org.huizhen.dicom.net.dimse.Status;
 import org.huizhen.dicom.net.service.FlowControl;
 import org.huizhen.dicom.net.service.StoreResult;
@@ -137,8 +136,18 @@ public final class StowRoutes {
 
     /** A request refused before its body was read: answered and the connection closed, the body unread. */
     private static void refuse(RoutingContext rc, DicomWebException e) {
-        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        closeAfterResponse(rc);
         DicomWebResponses.problem(rc, e);
+    }
+
+    /**
+     * HTTP/1.1 only (RFC 9112 9.6): the unread rest of the body is not worth receiving, so the
+     * connection closes after the answer. HTTP/2 forbids the header; its stream is reset instead.
+     */
+    private static void closeAfterResponse(RoutingContext rc) {
+        if (rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
     }
 
     private static long parseLong(String s) {
@@ -152,13 +161,17 @@ public final class StowRoutes {
     /** One part: its meta header scanner, then its sink; or why it cannot be stored. */
     private static final class Part {
         final StowPart10Head head = new StowPart10Head();
-        FileMetaInfo meta;
+        Meta meta;
         UploadSink sink;
         String invalid;
     }
 
+    /** The SOP Class and Instance UIDs of a part's File Meta Information. */
+    private record Meta(String sopClassUid, String sopInstanceUid) {
+    }
+
     /** The outcome of one part for the response. */
-    private record Outcome(Optional<FileMetaInfo> meta, StoreResult result, Optional<InstanceRecord> stored) {
+    private record Outcome(Optional<Meta> meta, StoreResult result, Optional<InstanceRecord> stored) {
     }
 
     /** One STOW-RS request in progress; every method runs on the request's event loop unless noted. */
@@ -226,9 +239,9 @@ public final class StowRoutes {
                 case StowPart10Head.NeedMore n -> { }
                 case StowPart10Head.Invalid i -> p.invalid = i.reason();
                 case StowPart10Head.Complete c -> {
-                    p.meta = c.meta();
-                    p.sink = ctx.ingest().beginUpload(new UploadRequest(c.meta().mediaStorageSopClassUid(),
-                            c.meta().mediaStorageSopInstanceUid(), c.meta().transferSyntaxUid(), principal.institution(),
+                    p.meta = new Meta(c.sopClassUid(), c.sopInstanceUid());
+                    p.sink = ctx.ingest().beginUpload(new UploadRequest(c.sopClassUid(), c.sopInstanceUid(),
+                            c.transferSyntaxUid(), principal.institution(),
                             Protocol.STOW_RS, Optional.empty(), Optional.ofNullable(remoteHost()), flow, study));
                     if (c.dataSetStart().length() > 0) {
                         p.sink.data(byteBuf(c.dataSetStart()));
@@ -253,7 +266,7 @@ public final class StowRoutes {
                 discardAll(done.cause());
                 rc.request().resume();
                 if (done.cause() instanceof DicomWebException e) {
-                    rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    closeAfterResponse(rc);
                     DicomWebResponses.problem(rc, e);
                 } else {
                     LOG.info("STOW-RS from {} failed: {}", remoteHost(), done.cause().toString());
@@ -272,7 +285,7 @@ public final class StowRoutes {
                     outcomes.add(CompletableFuture.completedFuture(new Outcome(Optional.ofNullable(p.meta),
                             StoreResult.failure(Status.CANNOT_UNDERSTAND, p.invalid), Optional.empty())));
                 } else {
-                    Optional<FileMetaInfo> meta = Optional.of(p.meta);
+                    Optional<Meta> meta = Optional.of(p.meta);
                     outcomes.add(p.sink.end().toCompletableFuture()
                             .thenApply((UploadResult r) -> new Outcome(meta, r.result(), r.stored())));
                 }
@@ -301,8 +314,8 @@ public final class StowRoutes {
             Set<String> studies = new LinkedHashSet<>();
             for (Outcome o : outcomes) {
                 DataSet.Builder item = DataSet.builder();
-                o.meta().ifPresent(m -> item.setString(Tag.ReferencedSOPClassUID, VR.UI, m.mediaStorageSopClassUid())
-                        .setString(Tag.ReferencedSOPInstanceUID, VR.UI, m.mediaStorageSopInstanceUid()));
+                o.meta().ifPresent(m -> item.setString(Tag.ReferencedSOPClassUID, VR.UI, m.sopClassUid())
+                        .setString(Tag.ReferencedSOPInstanceUID, VR.UI, m.sopInstanceUid()));
                 if (o.stored().isPresent()) {
                     InstanceRecord r = o.stored().get();
                     studies.add(r.study().studyInstanceUid());
@@ -315,7 +328,7 @@ public final class StowRoutes {
                 } else {
                     item.setInt(Tag.FailureReason, VR.US, o.result().status());
                     failed.add(item.build());
-                    LOG.info("STOW-RS instance {} from {}@{} refused: {}", o.meta().map(FileMetaInfo::mediaStorageSopInstanceUid)
+                    LOG.info("STOW-RS instance {} from {}@{} refused: {}", o.meta().map(Meta::sopInstanceUid)
                             .orElse("?"), principal.subject(), principal.institution(), o.result().errorComment().orElse(""));
                 }
             }
