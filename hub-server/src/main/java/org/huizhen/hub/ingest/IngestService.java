@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * SOP Instance UID differs from the command's, is refused and its blob removed (no record can
  * ever point at it).
  *
+ * <p>{@link #beginUpload} feeds a data set that arrived otherwise (STOW-RS) through the very same
+ * sink, with that request's origin, and can refuse an instance of another study than required.
+ *
  * <p>Threading: {@link #begin} and the sink's {@code data}/{@code end}/{@code abort} are
  * called on the association's event loop; every file and journal operation runs in a
  * per-instance {@link SerialLane} on the worker executor. The event loop is paused (autoRead
