@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.huizhen.dicom.net.dimse.Status;
+import org.huizhen.dicom.net.service.FlowControl;
 import org.huizhen.dicom.net.service.StoreHandler;
 import org.huizhen.dicom.net.service.StoreRequest;
 import org.huizhen.dicom.net.service.StoreResult;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * instance is never lost and never half visible. A data set that cannot be parsed, or whose
  * SOP Instance UID differs from the command's, is refused and its blob removed (no record can
  * ever point at it).
+ *
+ * <p>{@link #beginUpload} feeds a data set that arrived otherwise (STOW-RS) through the very same
+ * sink, with that request's origin, and can refuse an instance of another study than required.
  *
  * <p>Threading: {@link #begin} and the sink's {@code data}/{@code end}/{@code abort} are
  * called on the association's event loop; every file and journal operation runs in a
@@ -74,13 +78,52 @@ public final class IngestService implements StoreHandler {
     @Override
     public StoreSink begin(StoreRequest rq) {
         AeRegistry.Caller caller = (AeRegistry.Caller) rq.association().attachment();
-        return new Sink(rq, caller);
+        var assoc = rq.association();
+        Incoming in = new Incoming(rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid(),
+                caller.institutionId(), org.huizhen.storage.index.Protocol.DIMSE, assoc.callingAe(), assoc.calledAe(),
+                assoc.remote().getAddress().getHostAddress(), caller.aeTitle(), rq.flow(), Optional.empty());
+        return new Sink(in);
+    }
+
+    /**
+     * Starts receiving one instance that did not come over a DIMSE association (STOW-RS, PS3.18
+     * 10.5): its data set bytes go through exactly the path of a C-STORE (generated File Meta
+     * header, blob fdatasync, journal, index), recorded with the request's origin.
+     *
+     * <p>Call on any thread; feed the returned sink from one thread at a time.
+     */
+    public UploadSink beginUpload(UploadRequest rq) {
+        Incoming in = new Incoming(rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid(),
+                rq.institutionId(), rq.protocol(), rq.callingAe().orElse(null), null, rq.remoteHost().orElse(null),
+                rq.protocol() + " from " + rq.remoteHost().orElse("?"), rq.flow(), rq.requiredStudyInstanceUid());
+        Sink sink = new Sink(in);
+        return new UploadSink() {
+            @Override
+            public void data(ByteBuf data) {
+                sink.data(data);
+            }
+
+            @Override
+            public CompletionStage<UploadResult> end() {
+                return sink.finishWithRecord();
+            }
+
+            @Override
+            public void abort(Throwable cause) {
+                sink.abort(cause);
+            }
+        };
+    }
+
+    /** What a sink needs to know about the instance it receives, whatever the protocol. */
+    private record Incoming(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, String institutionId,
+                            org.huizhen.storage.index.Protocol protocol, String callingAe, String calledAe,
+                            String remoteHost, String sender, FlowControl flow, Optional<String> requiredStudy) {
     }
 
     /** One instance on its way to disk. Fields touched only inside {@code lane} need no locking. */
     private final class Sink implements StoreSink {
-        private final StoreRequest rq;
-        private final AeRegistry.Caller caller;
+        private final Incoming rq;
         private final SerialLane lane = new SerialLane(workers);
         private final AtomicLong queued = new AtomicLong();
         private final AtomicBoolean paused = new AtomicBoolean();
@@ -88,9 +131,8 @@ public final class IngestService implements StoreHandler {
         private BlobWriter writer;
         private Exception failure;
 
-        Sink(StoreRequest rq, AeRegistry.Caller caller) {
+        Sink(Incoming rq) {
             this.rq = rq;
-            this.caller = caller;
             lane.execute(this::open);
         }
 
@@ -131,16 +173,21 @@ public final class IngestService implements StoreHandler {
 
         @Override
         public CompletionStage<StoreResult> end() {
-            CompletableFuture<StoreResult> result = new CompletableFuture<>();
+            return finishWithRecord().thenApply(UploadResult::result);
+        }
+
+        CompletionStage<UploadResult> finishWithRecord() {
+            CompletableFuture<UploadResult> result = new CompletableFuture<>();
             lane.execute(() -> {
-                StoreResult r;
+                UploadResult r;
                 try {
                     r = finish();
                 } catch (RuntimeException e) {
                     LOG.error("HZ-3004 unexpected failure storing {}", rq.sopInstanceUid(), e);
-                    r = StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3004 internal error: " + e));
+                    r = new UploadResult(StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES,
+                            InstanceIndexer.comment("HZ-3004 internal error: " + e)), Optional.empty());
                 }
-                stats.count(r.status());
+                stats.count(r.result().status());
                 result.complete(r);
             });
             return result;
@@ -152,18 +199,18 @@ public final class IngestService implements StoreHandler {
                 if (writer != null) {
                     writer.close();
                 }
-                LOG.info("instance {} from {} discarded: association ended mid-transfer ({})",
-                        rq.sopInstanceUid(), caller.aeTitle(), cause.toString());
+                LOG.info("instance {} from {} discarded: the transfer ended before the instance was complete ({})",
+                        rq.sopInstanceUid(), rq.sender(), cause.toString());
             });
         }
 
-        private StoreResult finish() {
+        private UploadResult finish() {
             if (failure != null) {
                 if (writer != null) {
                     writer.close();
                 }
                 LOG.warn("HZ-3002 could not write {}: {}", rq.sopInstanceUid(), failure.toString());
-                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + failure.getMessage()));
+                return refused(StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + failure.getMessage())));
             }
             long size = writer.size();
             BlobId id;
@@ -172,25 +219,31 @@ public final class IngestService implements StoreHandler {
             } catch (StorageException e) {
                 writer.close();
                 LOG.warn("HZ-3002 could not commit {}: {}", rq.sopInstanceUid(), e.toString());
-                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + e.getMessage()));
+                return refused(StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3002 could not write: " + e.getMessage())));
             }
             InstanceIndexer.Parsed parsed;
             try {
                 parsed = indexer.parse(blobs, id, rq.sopClassUid(), rq.sopInstanceUid());
             } catch (InstanceIndexer.Refusal refusal) {
                 removeQuietly(id);
-                LOG.info("refused {} from {}: {}", rq.sopInstanceUid(), caller.aeTitle(), refusal.getMessage());
-                return new StoreResult(refusal.status().code(), Optional.of(refusal.getMessage()), List.of());
+                LOG.info("refused {} from {}: {}", rq.sopInstanceUid(), rq.sender(), refusal.getMessage());
+                return refused(new StoreResult(refusal.status().code(), Optional.of(refusal.getMessage()), List.of()));
             }
-            var origin = new org.huizhen.storage.index.Origin(caller.institutionId(),
-                    org.huizhen.storage.index.Protocol.DIMSE, rq.association().callingAe(),
-                    rq.association().calledAe(), rq.association().remote().getAddress().getHostAddress(), receivedAt);
+            var origin = new org.huizhen.storage.index.Origin(rq.institutionId(), rq.protocol(), rq.callingAe(),
+                    rq.calledAe(), rq.remoteHost(), receivedAt);
             InstanceRecord record = indexer.record(parsed, id, size, origin);
+            if (rq.requiredStudy().isPresent() && !rq.requiredStudy().get().equals(record.study().studyInstanceUid())) {
+                // PS3.18 10.5.3.1: an instance of another study than the target URI names is not stored
+                removeQuietly(id);
+                LOG.info("refused {} from {}: not in study {}", rq.sopInstanceUid(), rq.sender(), rq.requiredStudy().get());
+                return refused(new StoreResult(UploadResult.WRONG_STUDY, Optional.of(
+                        InstanceIndexer.comment("HZ-3014 instance is not in study " + rq.requiredStudy().get())), List.of()));
+            }
             try {
                 journal.append(record);
             } catch (java.io.IOException e) {
                 LOG.error("HZ-3005 journal write failed for {}", rq.sopInstanceUid(), e);
-                return StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3005 could not record: " + e.getMessage()));
+                return refused(StoreResult.failure(Status.REFUSED_OUT_OF_RESOURCES, InstanceIndexer.comment("HZ-3005 could not record: " + e.getMessage())));
             }
             try {
                 background.submit(record);
@@ -198,8 +251,13 @@ public final class IngestService implements StoreHandler {
                 Thread.currentThread().interrupt();
                 // journaled: the index row is written when the journal is replayed at the next start
             }
-            return parsed.warning().map(w -> new StoreResult(w.status().code(), Optional.of(w.comment()), List.<Integer>of()))
+            StoreResult ok = parsed.warning().map(w -> new StoreResult(w.status().code(), Optional.of(w.comment()), List.<Integer>of()))
                     .orElse(StoreResult.success());
+            return new UploadResult(ok, Optional.of(record));
+        }
+
+        private static UploadResult refused(StoreResult r) {
+            return new UploadResult(r, Optional.empty());
         }
 
         private void removeQuietly(BlobId id) {

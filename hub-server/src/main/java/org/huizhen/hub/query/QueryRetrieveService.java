@@ -30,7 +30,6 @@ import org.huizhen.dicom.net.service.RetrieveInstance;
 import org.huizhen.hub.security.AeRegistry;
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.StorageException;
-import org.huizhen.storage.index.Match;
 import org.huizhen.storage.index.MetadataIndex;
 import org.huizhen.storage.index.Query;
 import org.huizhen.storage.index.QueryKey;
@@ -153,12 +152,8 @@ public final class QueryRetrieveService implements FindHandler, MoveHandler, Get
     private static Query toQuery(QueryLevel level, DataSet identifier) throws RequestRefusedException {
         Query query = Query.of(level);
         for (QueryKey key : QueryKey.values()) {
-            Optional<String> v = string(identifier, key.tag());
-            if (v.isEmpty() || v.get().isEmpty()) {
-                continue; // absent or universal matching
-            }
             try {
-                query = query.with(key, Match.parse(key, v.get()));
+                query = QueryKeys.match(query, key, string(identifier, key.tag()));
             } catch (IllegalArgumentException e) {
                 throw new RequestRefusedException(Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS,
                         "HZ-3205 " + key + ": " + e.getMessage());
