@@ -39,6 +39,13 @@ import org.huizhen.hub.security.HubKeys;
 import org.huizhen.hub.security.Role;
 import org.huizhen.hub.security.TokenIssuer;
 import org.huizhen.hub.web.HealthHandler;
+import org.huizhen.hub.web.dicomweb.DicomWebContext;
+import org.huizhen.hub.web.dicomweb.DicomWebCors;
+import org.huizhen.hub.web.dicomweb.DicomWebResponses;
+import org.huizhen.hub.web.dicomweb.QidoRoutes;
+import org.huizhen.hub.web.dicomweb.StowRoutes;
+import org.huizhen.hub.web.dicomweb.WadoAccess;
+import org.huizhen.hub.web.dicomweb.WadoRoutes;
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.Durability;
 import org.huizhen.storage.RecoveryReport;
@@ -167,6 +174,8 @@ public final class Hub implements AutoCloseable {
 
         Router router = Router.router(vertx);
         router.get("/health").handler(HealthHandler.create(this::health));
+        // CORS preflight for browser viewers must be answered before authentication (it carries no token).
+        DicomWebCors.mount(router, "/dicomweb");
         // --- auth (hub.security): every route added after this line needs a Bearer token or API
         // client credentials; GET /health above is the only open one.
         HubKeys keys = HttpAuth.hubKeys(config);
@@ -176,6 +185,11 @@ public final class Hub implements AutoCloseable {
                     AeRegistry.DEMO_INSTITUTION, Role.READER, List.of("user/*.read", "dicomweb.read"), Duration.ofHours(12));
         }
         // --- end auth
+        // DICOMweb (PS3.18): STOW-RS, QIDO-RS, WADO-RS/URI; no BodyHandler: STOW-RS streams the request.
+        DicomWebContext dw = dicomWebContext();
+        StowRoutes.mount(router, dw);
+        QidoRoutes.mount(router, dw, DicomWebResponses.leadHospitals(config));
+        WadoRoutes.mount(router, dw, WadoAccess.fromConfig(config));
         http = vertx.createHttpServer().requestHandler(router)
                 .listen(config.http().port(), config.http().bind())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -273,8 +287,8 @@ public final class Hub implements AutoCloseable {
     }
 
     /** What the DICOMweb routes need from this node (PS3.18 services under {@code /dicomweb}). */
-    public org.huizhen.hub.web.dicomweb.DicomWebContext dicomWebContext() {
-        return new org.huizhen.hub.web.dicomweb.DicomWebContext(vertx, readIndex, blobs, ingest, dataDir, "/dicomweb");
+    public DicomWebContext dicomWebContext() {
+        return new DicomWebContext(vertx, readIndex, blobs, ingest, dataDir, "/dicomweb");
     }
 
     public HubConfig config() {
