@@ -101,6 +101,9 @@ public final class FrameRenderer {
      */
     public static BufferedImage render(DataSet ds, TransferSyntax ts, int frame, RenderOptions options)
             throws IOException, ImageException {
+        if (ds.contains(Tag.PixelData) && ts.encapsulated() && !jdkJpeg(ts)) {
+            throw new UnsupportedTransferSyntaxException(ts);
+        }
         PixelModule m = PixelModule.of(ds);
         if (frame < 1 || frame > m.numberOfFrames()) {
             throw new ImageException(ImageException.Kind.NO_SUCH_FRAME,
@@ -113,7 +116,8 @@ public final class FrameRenderer {
         Samples s = ts.encapsulated() ? decodeJpeg(ds, ts, m, frame) : decodeNative(ds, m, frame);
         BufferedImage img;
         if (m.monochrome()) {
-            img = renderMonochrome(ds, m, s, frame, options.window());
+            img = renderMonochrome(ds, m, s, frame,
+                    options.minMax() ? options.window() : options.window().or(() -> datasetWindow(ds, frame)));
         } else if (m.photometric().equals("PALETTE COLOR")) {
             img = renderPalette(ds, m, s);
         } else {
@@ -420,7 +424,7 @@ public final class FrameRenderer {
     // ------------------------------------------------------------------ monochrome
 
     private static BufferedImage renderMonochrome(DataSet ds, PixelModule m, Samples s, int frame,
-                                                  Optional<Window> requested) throws ImageException {
+                                                  Optional<Window> chosen) throws ImageException {
         double[] rescale = rescale(ds, frame);
         double slope = rescale[0];
         double intercept = rescale[1];
@@ -431,7 +435,6 @@ public final class FrameRenderer {
             min = Math.min(min, x);
             max = Math.max(max, x);
         }
-        Optional<Window> chosen = requested.or(() -> datasetWindow(ds, frame));
         Window window = chosen.isPresent() ? chosen.get()
                 : minMaxWindow(rescaleOf(min, slope, intercept), rescaleOf(max, slope, intercept));
         boolean invert = m.photometric().equals("MONOCHROME1");
