@@ -35,7 +35,7 @@ import org.huizhen.storage.index.StoredInstance;
  * <pre>
  * GET {base}/studies/{s}/series/{se}/instances/{i}/rendered            frame 1
  * GET {base}/studies/{s}/series/{se}/instances/{i}/frames/{n}/rendered frame n
- * GET {base}/studies/{s}/series/{se}/instances/{i}/thumbnail           middle frame, viewport 128,128
+ * GET {base}/studies/{s}/series/{se}/instances/{i}/thumbnail           middle frame, viewport 128,128 unless given
  * GET {base}/studies/{s}/series/{se}/instances/{i}/frames/{n}/thumbnail
  * GET {base}/studies/{s}/series/{se}/thumbnail                         middle instance of the series
  * GET {base}/studies/{s}/thumbnail                                     middle instance of the study
@@ -139,7 +139,7 @@ public final class RenderedRoutes {
         try {
             Optional<Integer> frame = framePath ? Optional.of(frameNumber(rc.pathParam("frames"))) : Optional.empty();
             RenderOptions options = options(rc.queryParams().get("window"), rc.queryParams().get("viewport"));
-            if (thumbnail) {
+            if (thumbnail && options.viewport().isEmpty()) {
                 options = options.withViewport(THUMBNAIL);
             }
             rq = new Request(rc.pathParam("study"), Optional.of(rc.pathParam("series")),
@@ -156,13 +156,19 @@ public final class RenderedRoutes {
         Request rq;
         try {
             rq = new Request(rc.pathParam("study"), Optional.ofNullable(rc.pathParam("series")), Optional.empty(),
-                    Optional.empty(), true, options(null, rc.queryParams().get("viewport")).withViewport(THUMBNAIL),
+                    Optional.empty(), true, thumbnailOptions(rc.queryParams().get("viewport")),
                     format(rc), quality(rc.queryParams().get("quality")));
         } catch (Refusal e) {
             problem(rc, e);
             return;
         }
         respond(rc, rq);
+    }
+
+    /** A thumbnail fits the request's viewport, else 128 x 128 (PS3.18 8.3.5.1.3). */
+    private static RenderOptions thumbnailOptions(String viewport) {
+        RenderOptions o = options(null, viewport);
+        return o.viewport().isPresent() ? o : o.withViewport(THUMBNAIL);
     }
 
     private static int frameNumber(String text) {

@@ -238,6 +238,9 @@ class RenderedRoutesTest {
         assertThat(maxDifference(thumb, direct)).isZero();
         BufferedImage frame1 = image(get(us.path() + "/frames/1/thumbnail", LEAD, "image/png"));
         assertThat(maxDifference(frame1, thumb)).as("frame 1 differs from frame 15").isPositive();
+        // a viewport given with the request replaces the default 128 x 128
+        BufferedImage small = image(get(us.path() + "/thumbnail?viewport=64,64", LEAD, null));
+        assertThat(new int[] {small.getWidth(), small.getHeight()}).containsExactly(64, 48);
         // series and study thumbnails come from an instance in scope
         assertThat(image(get("/dicomweb/studies/" + us.study() + "/series/" + us.series() + "/thumbnail", LEAD, null))
                 .getWidth()).isEqualTo(128);
