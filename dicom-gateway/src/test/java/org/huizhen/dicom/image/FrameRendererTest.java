@@ -179,6 +179,31 @@ class FrameRendererTest {
         }
     }
 
+    @Test
+    void readsRescaleAndWindowFromTheFunctionalGroups() throws Exception {
+        // Enhanced objects (PS3.3 C.7.6.16): rescale shared by all frames (slope 1, intercept
+        // -1000), window per frame: frame 1 centred on -1000 (stored 0 is half way, 128),
+        // frame 2 centred on 0 (stored 0 = -1000 is far below, black).
+        DataSet shared = DataSet.builder().setSequence(Tag.PixelValueTransformationSequence, java.util.List.of(
+                DataSet.builder().setString(Tag.RescaleSlope, VR.DS, "1").setString(Tag.RescaleIntercept, VR.DS, "-1000")
+                        .build())).build();
+        java.util.List<DataSet> perFrame = java.util.List.of(
+                DataSet.builder().setSequence(Tag.FrameVOILUTSequence, java.util.List.of(DataSet.builder()
+                        .setString(Tag.WindowCenter, VR.DS, "-1000").setString(Tag.WindowWidth, VR.DS, "100")
+                        .setString(Tag.VOILUTFunction, VR.CS, "LINEAR_EXACT").build())).build(),
+                DataSet.builder().setSequence(Tag.FrameVOILUTSequence, java.util.List.of(DataSet.builder()
+                        .setString(Tag.WindowCenter, VR.DS, "0").setString(Tag.WindowWidth, VR.DS, "100").build())).build());
+        DataSet ds = grey(1, 2, 16, 16, false, "MONOCHROME2").setString(Tag.NumberOfFrames, VR.IS, "2")
+                .setSequence(Tag.SharedFunctionalGroupsSequence, java.util.List.of(shared))
+                .setSequence(Tag.PerFrameFunctionalGroupsSequence, perFrame)
+                .setBytes(Tag.PixelData, VR.OW, words(0, 2000, 0, 2000)).build();
+        BufferedImage first = FrameRenderer.render(ds, LE, 1, RenderOptions.DEFAULT);
+        BufferedImage second = FrameRenderer.render(ds, LE, 2, RenderOptions.DEFAULT);
+        assertThat(grey(first, 0, 0)).isEqualTo(128);
+        assertThat(grey(second, 0, 0)).isZero();
+        assertThat(grey(second, 1, 0)).isEqualTo(255); // 2000 - 1000 = 1000, far above
+    }
+
     @ParameterizedTest
     @EnumSource(value = Endian.class)
     void readsOneFrameOfBulkDataFromTheFile(Endian endian) throws Exception {
