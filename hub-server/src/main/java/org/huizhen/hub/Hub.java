@@ -43,6 +43,7 @@ import org.huizhen.hub.web.dicomweb.DicomWebContext;
 import org.huizhen.hub.web.dicomweb.DicomWebCors;
 import org.huizhen.hub.web.dicomweb.DicomWebResponses;
 import org.huizhen.hub.web.dicomweb.QidoRoutes;
+import org.huizhen.hub.web.dicomweb.RenderedRoutes;
 import org.huizhen.hub.web.dicomweb.StowRoutes;
 import org.huizhen.hub.web.dicomweb.WadoAccess;
 import org.huizhen.hub.web.dicomweb.WadoRoutes;
@@ -189,6 +190,8 @@ public final class Hub implements AutoCloseable {
         DicomWebContext dw = dicomWebContext();
         StowRoutes.mount(router, dw);
         QidoRoutes.mount(router, dw, DicomWebResponses.leadHospitals(config));
+        // /rendered, /thumbnail, and WADO-URI image requests (before WADO's application/dicom handler on /wado)
+        RenderedRoutes.mount(router, dw, RenderedRoutes.leadHospitals(config));
         WadoRoutes.mount(router, dw, WadoAccess.fromConfig(config));
         http = vertx.createHttpServer().requestHandler(router)
                 .listen(config.http().port(), config.http().bind())
