@@ -20,7 +20,7 @@ import org.huizhen.hub.security.Principal;
  */
 public final class DicomWebResponses {
     /** The institution of demo mode, which sees everything like a lead hospital. */
-    public static final String DEMO_INSTITUTION = "demo";
+    public static final String DEMO_INSTITUTION = org.huizhen.hub.security.AeRegistry.DEMO_INSTITUTION;
 
     private DicomWebResponses() {
     }
@@ -64,6 +64,7 @@ public final class DicomWebResponses {
     }
 
     /** The ids of the institutions configured as {@code lead-hospital}: they see every institution's data. */
+    /** Institutions whose callers see every institution's data: the consortium's lead hospitals. */
     public static Set<String> leadHospitals(HubConfig config) {
         return config.institutions().stream().filter(i -> "lead-hospital".equals(i.role()))
                 .map(HubConfig.Institution::id).collect(java.util.stream.Collectors.toUnmodifiableSet());

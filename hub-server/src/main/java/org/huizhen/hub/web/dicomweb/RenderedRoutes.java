@@ -70,7 +70,7 @@ public final class RenderedRoutes {
     /** Scope the routes require. */
     public static final String SCOPE = "dicomweb.read";
     /** Institution id that sees everything (demo mode), besides configured lead hospitals. */
-    public static final String DEMO_INSTITUTION = "demo";
+    public static final String DEMO_INSTITUTION = org.huizhen.hub.security.AeRegistry.DEMO_INSTITUTION;
 
     private static final List<MediaType> OFFERS = List.of(MediaType.parse("image/jpeg"), MediaType.parse("image/png"));
     private static final Viewport THUMBNAIL = new Viewport(128, 128);
@@ -111,8 +111,7 @@ public final class RenderedRoutes {
 
     /** The ids of the institutions configured as {@code lead-hospital}. */
     public static Set<String> leadHospitals(HubConfig config) {
-        return config.institutions().stream().filter(i -> "lead-hospital".equals(i.role()))
-                .map(HubConfig.Institution::id).collect(Collectors.toUnmodifiableSet());
+        return DicomWebResponses.leadHospitals(config);
     }
 
     /** What one request asks for, once its parameters are parsed. */

@@ -19,7 +19,7 @@ import org.huizhen.hub.security.Principal;
 public record WadoAccess(Set<String> leadInstitutions) {
 
     /** The institution of the demo token printed by {@code serve} in demo mode. */
-    public static final String DEMO = "demo";
+    public static final String DEMO = org.huizhen.hub.security.AeRegistry.DEMO_INSTITUTION;
 
     public WadoAccess {
         leadInstitutions = Set.copyOf(leadInstitutions);
@@ -27,8 +27,7 @@ public record WadoAccess(Set<String> leadInstitutions) {
 
     /** The lead hospitals configured in {@code institutions:} of the hub's configuration. */
     public static WadoAccess fromConfig(HubConfig config) {
-        return new WadoAccess(Set.copyOf(config.institutions().stream()
-                .filter(i -> "lead-hospital".equals(i.role())).map(HubConfig.Institution::id).toList()));
+        return new WadoAccess(DicomWebResponses.leadHospitals(config));
     }
 
     /** Only {@value #DEMO} sees everything: the safe rule when the consortium is not known. */
