@@ -64,8 +64,9 @@ class AuthHubWiringTest {
     void leavesHealthOpenAndGuardsEverythingElse() throws Exception {
         assertThat(get("/health", null).statusCode()).isEqualTo(200);
         assertThat(get("/dicomweb/studies", null).statusCode()).isEqualTo(401);
-        // With the demo token the request passes authentication and reaches routing: no such route yet.
-        assertThat(get("/dicomweb/studies", demoToken()).statusCode()).isEqualTo(404);
+        // With the demo token the request passes authentication and reaches QIDO-RS, which answers
+        // 204 No Content for a search without matches in this empty archive (PS3.18 10.6.3.2).
+        assertThat(get("/dicomweb/studies", demoToken()).statusCode()).isEqualTo(204);
     }
 
     @Test
