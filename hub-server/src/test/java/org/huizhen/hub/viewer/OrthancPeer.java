@@ -75,6 +75,9 @@ final class OrthancPeer implements AutoCloseable {
         cfg.put("DicomServerEnabled", false);
         cfg.put("OrthancExplorerEnabled", false);
         cfg.put("WebDavEnabled", false);
+        // Orthanc drops idle keep-alive connections after 1 s, which races the JDK client's
+        // connection reuse ("header parser received no bytes"): one connection per request
+        cfg.put("KeepAlive", false);
         cfg.putArray("Plugins").add(DICOMWEB_PLUGIN.toString());
         ObjectNode dw = cfg.putObject("DicomWeb");
         dw.put("Enable", true);
@@ -160,6 +163,9 @@ final class OrthancPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        } catch (IOException e) {
+            throw new IOException("Orthanc " + request.method() + " " + request.uri() + " failed (alive: "
+                    + process.isAlive() + "); log:\n" + logTail(), e);
         }
     }
 
