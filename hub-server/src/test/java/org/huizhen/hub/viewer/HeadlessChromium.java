@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -235,10 +234,5 @@ final class HeadlessChromium implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-    }
-
-    /** Duration helper for callers that think in seconds. */
-    static long seconds(long s) {
-        return Duration.ofSeconds(s).toMillis();
     }
 }

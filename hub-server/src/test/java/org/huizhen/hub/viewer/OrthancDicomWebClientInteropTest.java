@@ -80,7 +80,13 @@ class OrthancDicomWebClientInteropTest {
      */
     static Server hubFront(Path dir) throws Exception {
         OrthancPeer b = OrthancPeer.start(dir.resolve("orthanc-b"), "PEER_B", List.of());
-        HubFront front = HubFront.start(dir.resolve("hub"), HubFront.proxyTo(b.dicomWebRoot()));
+        HubFront front;
+        try {
+            front = HubFront.start(dir.resolve("hub"), HubFront.proxyTo(b.dicomWebRoot()));
+        } catch (Exception | AssertionError e) {
+            b.close();
+            throw e;
+        }
         String token = front.token("orthanc-peer", Role.READER, "dicomweb.read", "dicomweb.write");
         return server(front.dicomWebRoot() + "/", Map.of("Authorization", "Bearer " + token), () -> {
             front.close();

@@ -12,14 +12,16 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.huizhen.hub.security.Role;
 import org.huizhen.hub.testing.DcmtkDump;
 import org.huizhen.hub.testing.DcmtkTools;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The viewer in a real browser: headless Chromium opens {@code /viewer/} on the hub's front
@@ -27,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the study's series with QIDO-RS, loads the instance with WADO-RS and draws it; the screenshot
  * must show an image, and dragging must change window/level.
  *
- * <p>DICOMweb is served by a real Orthanc with its DICOMweb plugin, holding {@code CT_small.dcm},
- * behind the front's {@link HubFront#proxyTo} mount; swap that mount for the hub's own routes
- * (and store the file into the hub) to run the same test against the hub.
+ * <p>The DICOMweb data source is a parameter ({@link #sources}): for now a real Orthanc with its
+ * DICOMweb plugin, holding {@code CT_small.dcm}, behind the front's {@link HubFront#proxyTo} mount;
+ * a source with the hub's own routes runs the same test against the hub.
  *
  * <p>The screenshot is kept at {@code target/viewer-screenshots/} for people to look at.
  */
@@ -37,18 +39,67 @@ class ViewerInBrowserTest {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 600;
 
+    /** Where the front's DICOMweb gets its data: the front, and how a file is put there. */
+    interface Source extends AutoCloseable {
+        HubFront front();
+
+        void store(Path file) throws Exception;
+    }
+
+    /** Starts a source in a directory of the test's. */
+    @FunctionalInterface
+    interface SourceFactory {
+        Source start(Path dir) throws Exception;
+    }
+
     @TempDir
     Path dir;
-    OrthancPeer orthanc;
+    Source source;
     HubFront front;
     HeadlessChromium browser;
 
-    @BeforeEach
-    void start() throws Exception {
+    static Stream<Named<SourceFactory>> sources() {
+        return Stream.of(Named.of("Orthanc's DICOMweb behind the hub's front", ViewerInBrowserTest::orthancBehindFront));
+    }
+
+    /**
+     * A real Orthanc with its DICOMweb plugin behind the hub's front ({@link HubFront#proxyTo}).
+     * For the hub's own DICOMweb: a source whose front mounts the hub's routes and whose
+     * {@code store} sends the file to the hub with {@code CliRun.run("store", ...)}.
+     */
+    static Source orthancBehindFront(Path dir) throws Exception {
+        OrthancPeer orthanc = OrthancPeer.start(dir.resolve("orthanc"), "VIEWER_SOURCE", List.of());
+        HubFront front;
+        try {
+            front = HubFront.start(dir.resolve("hub"), HubFront.proxyTo(orthanc.dicomWebRoot()));
+        } catch (Exception | AssertionError e) {
+            orthanc.close();
+            throw e;
+        }
+        return new Source() {
+            @Override
+            public HubFront front() {
+                return front;
+            }
+
+            @Override
+            public void store(Path file) throws Exception {
+                orthanc.upload(file);
+            }
+
+            @Override
+            public void close() throws Exception {
+                front.close();
+                orthanc.close();
+            }
+        };
+    }
+
+    void start(SourceFactory factory) throws Exception {
         OrthancPeer.requireInstalled();
         HeadlessChromium.requireInstalled();
-        orthanc = OrthancPeer.start(dir.resolve("orthanc"), "VIEWER_SOURCE", List.of());
-        front = HubFront.start(dir.resolve("hub"), HubFront.proxyTo(orthanc.dicomWebRoot()));
+        source = factory.start(dir.resolve("source"));
+        front = source.front();
         browser = HeadlessChromium.start(dir.resolve("chromium"), WIDTH, HEIGHT);
     }
 
@@ -57,18 +108,17 @@ class ViewerInBrowserTest {
         if (browser != null) {
             browser.close();
         }
-        if (front != null) {
-            front.close();
-        }
-        if (orthanc != null) {
-            orthanc.close();
+        if (source != null) {
+            source.close();
         }
     }
 
-    @Test
-    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken(SourceFactory factory) throws Exception {
+        start(factory);
         Path ct = DcmtkTools.testdata().resolve("dicom/CT_small.dcm");
-        orthanc.upload(ct);
+        source.store(ct);
         DcmtkDump dump = DcmtkDump.of(ct, false);
         String study = dump.get("StudyInstanceUID").orElseThrow();
         String token = front.token("viewer-test", Role.READER, "dicomweb.read");
@@ -113,8 +163,10 @@ class ViewerInBrowserTest {
         assertThat(adjusted.meanLuminance()).isNotEqualTo(drawn.meanLuminance());
     }
 
-    @Test
-    void reportsAnUnknownStudyInsteadOfDrawing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void reportsAnUnknownStudyInsteadOfDrawing(SourceFactory factory) throws Exception {
+        start(factory);
         String token = front.token("viewer-test", Role.READER, "dicomweb.read");
         browser.open(front.baseUrl() + "/viewer/?wado=/dicomweb&study=1.2.3.4.5.6.7.8.9&token=" + enc(token));
 

@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.huizhen.hub.config.HubConfig;
@@ -65,7 +66,7 @@ class ViewerRoutesTest {
     private static String resource(String name) throws Exception {
         try (InputStream in = ViewerRoutes.class.getClassLoader().getResourceAsStream("viewer/" + name)) {
             assertThat(in).as("built viewer file %s on the classpath (run the viewer build)", name).isNotNull();
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -93,7 +94,7 @@ class ViewerRoutesTest {
         assertThat(js.getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
         assertThat(js.getHeader("Cache-Control")).contains("immutable");
         assertThat(js.body().length()).isEqualTo(resource(script.group(1).substring("/viewer/".length())).getBytes(
-                java.nio.charset.StandardCharsets.UTF_8).length);
+                StandardCharsets.UTF_8).length);
 
         // the decoder's WebAssembly: its name is hashed by the build, so find it through the bundle
         Matcher wasm = Pattern.compile("assets/[A-Za-z0-9_.-]+\\.wasm").matcher(js.bodyAsString());
@@ -111,7 +112,7 @@ class ViewerRoutesTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.getHeader("Content-Length")).isEqualTo(
-                Integer.toString(resource("index.html").getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+                Integer.toString(resource("index.html").getBytes(StandardCharsets.UTF_8).length));
         assertThat(r.body()).isNull();
     }
 
