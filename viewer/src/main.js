@@ -14,12 +14,12 @@
 //
 // The page reports its progress on <body data-state="..."> (starting, loading, rendered, error)
 // and window.huizhenViewer, which the hub's browser tests wait for.
-import { init as csInit, RenderingEngine, Enums, setUseCPURendering } from '@cornerstonejs/core';
+import { init as csInit, RenderingEngine, Enums, setUseCPURendering, getShouldUseCPURendering } from '@cornerstonejs/core';
 import dicomImageLoader, { init as dicomLoaderInit } from '@cornerstonejs/dicom-image-loader';
 import { api as dicomweb } from 'dicomweb-client';
 
 const TOKEN_KEY = 'huizhen.viewer.token';
-const state = { state: 'starting', error: null, series: [], imageIds: [], seriesInstanceUID: null };
+const state = { state: 'starting', error: null, series: [], imageIds: [], seriesInstanceUID: null, renderer: null };
 window.huizhenViewer = state;
 
 const $ = (id) => document.getElementById(id);
@@ -179,6 +179,7 @@ async function main() {
 
   csInit();
   if (params.cpu) setUseCPURendering(true);
+  state.renderer = getShouldUseCPURendering() ? 'cpu' : 'webgl';
   dicomLoaderInit({
     maxWebWorkers: Math.min(2, navigator.hardwareConcurrency || 1),
     beforeSend: () => ({ ...headers }),

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -113,9 +114,15 @@ class ViewerInBrowserTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("sources")
-    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken(SourceFactory factory) throws Exception {
+    /** Each source with Cornerstone's own choice of renderer and with its CPU renderer forced. */
+    static Stream<Arguments> sourcesAndRenderers() {
+        return sources().flatMap(s -> Stream.of(Arguments.of(s, "auto"), Arguments.of(s, "cpu")));
+    }
+
+    @ParameterizedTest(name = "{0}, renderer {1}")
+    @MethodSource("sourcesAndRenderers")
+    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken(SourceFactory factory, String renderer)
+            throws Exception {
         start(factory);
         Path ct = DcmtkTools.testdata().resolve("dicom/CT_small.dcm");
         source.store(ct);
@@ -123,7 +130,8 @@ class ViewerInBrowserTest {
         String study = dump.get("StudyInstanceUID").orElseThrow();
         String token = front.token("viewer-test", Role.READER, "dicomweb.read");
 
-        browser.open(front.baseUrl() + "/viewer/?wado=/dicomweb&study=" + enc(study) + "&token=" + enc(token));
+        browser.open(front.baseUrl() + "/viewer/?wado=/dicomweb&study=" + enc(study) + "&token=" + enc(token)
+                + (renderer.equals("cpu") ? "&render=cpu" : ""));
         String state = browser.awaitExpression("document.body ? document.body.dataset.state : ''", 60_000, "rendered", "error");
 
         assertThat(state).as("viewer state; page error %s; console:%n%s",
@@ -132,6 +140,9 @@ class ViewerInBrowserTest {
         assertThat(browser.evaluate("window.huizhenViewer.series")).extracting(JsonNode::asText)
                 .containsExactly(dump.get("SeriesInstanceUID").orElseThrow());
         assertThat(browser.evaluate("window.huizhenViewer.imageIds.length").asInt()).isEqualTo(1);
+        if (renderer.equals("cpu")) {
+            assertThat(browser.evaluate("window.huizhenViewer.renderer").asText()).isEqualTo("cpu");
+        }
         // the token moved from the address bar into sessionStorage
         assertThat(browser.evaluate("location.search").asText()).doesNotContain("token=");
         assertThat(browser.evaluate("sessionStorage.getItem('huizhen.viewer.token')").asText()).isEqualTo(token);
@@ -144,7 +155,7 @@ class ViewerInBrowserTest {
 
         Rect box = viewportBox();
         byte[] png = browser.screenshot();
-        Path shot = keep(png, "ct-small.png");
+        Path shot = keep(png, "ct-small-" + renderer + ".png");
         PixelStats drawn = PixelStats.of(ImageIO.read(new ByteArrayInputStream(png)), box.centre());
         // a drawn CT slice: most of the viewport's centre is not background and shows many grey levels;
         // an empty viewport is uniformly black (one level, no lit pixels)
@@ -156,7 +167,7 @@ class ViewerInBrowserTest {
         drag(box.x + box.width / 2, box.y + box.height / 2, 120, 60);
         String after = browser.evaluate("document.getElementById('overlay').textContent").asText();
         byte[] png2 = browser.screenshot();
-        keep(png2, "ct-small-window-level.png");
+        keep(png2, "ct-small-" + renderer + "-window-level.png");
         PixelStats adjusted = PixelStats.of(ImageIO.read(new ByteArrayInputStream(png2)), box.centre());
         // dragging right widens the window, down raises the level: the overlay's W/L and the pixels change
         assertThat(after).contains("W ").isNotEqualTo(before);
