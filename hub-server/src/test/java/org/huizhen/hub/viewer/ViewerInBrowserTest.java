@@ -114,29 +114,33 @@ class ViewerInBrowserTest {
         }
     }
 
-    /** Each source with Cornerstone's own choice of renderer and with its CPU renderer forced. */
-    static Stream<Arguments> sourcesAndRenderers() {
-        return sources().flatMap(s -> Stream.of(Arguments.of(s, "auto"), Arguments.of(s, "cpu")));
+    /**
+     * Each source with: CT_small (uncompressed) with Cornerstone's own choice of renderer and with
+     * its CPU renderer forced; and compressed files, each needing one of the WebAssembly decoders
+     * the viewer serves: JPEG 2000 (OpenJPEG), JPEG-LS (CharLS), JPEG baseline colour (libjpeg-turbo).
+     */
+    static Stream<Arguments> sourcesFilesAndRenderers() {
+        // the last argument is the file DCMTK renders as the reference picture: the compressed MR
+        // files are MR_small re-encoded losslessly (testdata manifest), and DCMTK here reads
+        // neither JPEG 2000 nor this JPEG-LS file
+        return sources().flatMap(s -> Stream.of(
+                Arguments.of(s, "CT_small.dcm", "auto", "CT_small.dcm"),
+                Arguments.of(s, "CT_small.dcm", "cpu", "CT_small.dcm"),
+                Arguments.of(s, "MR_small_jp2klossless.dcm", "auto", "MR_small.dcm"),
+                Arguments.of(s, "MR_small_jpeg_ls_lossless.dcm", "auto", "MR_small.dcm"),
+                Arguments.of(s, "SC_rgb_jpeg_dcmtk.dcm", "auto", "SC_rgb_jpeg_dcmtk.dcm")));
     }
 
-    @ParameterizedTest(name = "{0}, renderer {1}")
-    @MethodSource("sourcesAndRenderers")
-    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken(SourceFactory factory, String renderer)
-            throws Exception {
+    @ParameterizedTest(name = "{0}, {1}, renderer {2}")
+    @MethodSource("sourcesFilesAndRenderers")
+    void showsTheFirstSeriesOfAStudyFromDicomWebWithTheBearerToken(SourceFactory factory, String file, String renderer,
+                                                                   String referenceFile) throws Exception {
         start(factory);
-        Path ct = DcmtkTools.testdata().resolve("dicom/CT_small.dcm");
-        source.store(ct);
-        DcmtkDump dump = DcmtkDump.of(ct, false);
-        String study = dump.get("StudyInstanceUID").orElseThrow();
-        String token = front.token("viewer-test", Role.READER, "dicomweb.read");
+        Path dicom = DcmtkTools.testdata().resolve("dicom").resolve(file);
+        DcmtkDump dump = open(dicom, renderer);
 
-        browser.open(front.baseUrl() + "/viewer/?wado=/dicomweb&study=" + enc(study) + "&token=" + enc(token)
-                + (renderer.equals("cpu") ? "&render=cpu" : ""));
-        String state = browser.awaitExpression("document.body ? document.body.dataset.state : ''", 60_000, "rendered", "error");
-
-        assertThat(state).as("viewer state; page error %s; console:%n%s",
-                browser.evaluate("window.huizhenViewer.error"), browser.consoleText()).isEqualTo("rendered");
-        // CT_small is one single-frame instance in one series (dcmdump above), so one series, one image
+        // each of these files is one single-frame instance in its own study (dcmdump above and the
+        // testdata manifest), so the study has one series of one image
         assertThat(browser.evaluate("window.huizhenViewer.series")).extracting(JsonNode::asText)
                 .containsExactly(dump.get("SeriesInstanceUID").orElseThrow());
         assertThat(browser.evaluate("window.huizhenViewer.imageIds.length").asInt()).isEqualTo(1);
@@ -145,33 +149,115 @@ class ViewerInBrowserTest {
         }
         // the token moved from the address bar into sessionStorage
         assertThat(browser.evaluate("location.search").asText()).doesNotContain("token=");
-        assertThat(browser.evaluate("sessionStorage.getItem('huizhen.viewer.token')").asText()).isEqualTo(token);
+        assertThat(browser.evaluate("sessionStorage.getItem('huizhen.viewer.token')").asText()).isNotBlank();
         // every DICOMweb request passed the hub's auth as the token's subject: QIDO series, WADO metadata, frames
+        String study = dump.get("StudyInstanceUID").orElseThrow();
         assertThat(front.forwarded()).isNotEmpty().allSatisfy(f -> assertThat(f.subject()).isEqualTo("viewer-test"));
         assertThat(front.forwarded()).extracting(HubFront.Forwarded::uri)
                 .anySatisfy(u -> assertThat(u).contains("/studies/" + study + "/series").doesNotContain("/metadata"))
                 .anySatisfy(u -> assertThat(u).endsWith("/metadata"))
                 .anySatisfy(u -> assertThat(u).contains("/frames/1"));
 
-        Rect box = viewportBox();
         byte[] png = browser.screenshot();
-        Path shot = keep(png, "ct-small-" + renderer + ".png");
-        PixelStats drawn = PixelStats.of(ImageIO.read(new ByteArrayInputStream(png)), box.centre());
-        // a drawn CT slice: most of the viewport's centre is not background and shows many grey levels;
-        // an empty viewport is uniformly black (one level, no lit pixels)
-        assertThat(drawn.litFraction()).as("lit pixels in %s", shot).isGreaterThan(0.3);
-        assertThat(drawn.distinctLevels()).as("grey levels in %s", shot).isGreaterThan(32);
-        assertThat(drawn.stdDev()).as("luminance spread in %s", shot).isGreaterThan(10);
+        Path shot = keep(png, file.replace(".dcm", "") + "-" + renderer + ".png");
+        BufferedImage screen = ImageIO.read(new ByteArrayInputStream(png));
+        Rect box = viewportBox();
+        PixelStats drawn = PixelStats.of(screen, box.centre());
+        // a drawn image fills the viewport's centre with lit pixels of many levels; an empty
+        // viewport is uniformly black there (one level, no lit pixel, no spread)
+        assertThat(drawn.litFraction()).as("lit pixels in %s: %s", shot, drawn).isGreaterThan(0.3);
+        assertThat(drawn.distinctLevels()).as("grey levels in %s: %s", shot, drawn).isGreaterThan(16);
+        assertThat(drawn.stdDev()).as("luminance spread in %s: %s", shot, drawn).isGreaterThan(10);
 
-        String before = browser.evaluate("document.getElementById('overlay').textContent").asText();
+        // and it is the right picture: sampled at each pixel's centre, the viewport follows DCMTK's
+        // rendering of the same pixel data. Pearson correlation, since the two map values to grey
+        // differently (viewer: the file's window; DCMTK: min-max) but both monotonically.
+        BufferedImage reference = dcmtkRendering(DcmtkTools.testdata().resolve("dicom").resolve(referenceFile));
+        double r = correlation(reference, screen, box);
+        assertThat(r).as("correlation of %s with DCMTK's rendering of %s", shot, referenceFile).isGreaterThan(0.9);
+    }
+
+    /** DCMTK's {@code dcmj2pnm} rendering of {@code file} as a PNG, min-max window. */
+    private BufferedImage dcmtkRendering(Path file) throws Exception {
+        DcmtkTools.requireTool("dcmj2pnm");
+        Path out = dir.resolve(file.getFileName() + ".reference.png");
+        DcmtkTools.Run run = DcmtkTools.run(List.of("dcmj2pnm", "--write-png", "-il", "--min-max-window",
+                file.toString(), out.toString()), 60);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return ImageIO.read(out.toFile());
+    }
+
+    /**
+     * Pearson correlation of the luma of {@code reference} (one pixel per image pixel) with the
+     * screenshot sampled at the centres of the same pixels, the image being fitted into
+     * {@code box} with its aspect kept and centred (Cornerstone's default display).
+     */
+    private static double correlation(BufferedImage reference, BufferedImage screen, Rect box) {
+        int cols = reference.getWidth();
+        int rows = reference.getHeight();
+        double scale = Math.min((double) box.width() / cols, (double) box.height() / rows);
+        double x0 = box.x() + (box.width() - cols * scale) / 2;
+        double y0 = box.y() + (box.height() - rows * scale) / 2;
+        int n = cols * rows;
+        double[] a = new double[n];
+        double[] b = new double[n];
+        for (int j = 0; j < rows; j++) {
+            for (int i = 0; i < cols; i++) {
+                a[j * cols + i] = luma(reference.getRGB(i, j));
+                b[j * cols + i] = luma(screen.getRGB((int) (x0 + (i + 0.5) * scale), (int) (y0 + (j + 0.5) * scale)));
+            }
+        }
+        double ma = java.util.Arrays.stream(a).average().orElseThrow();
+        double mb = java.util.Arrays.stream(b).average().orElseThrow();
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int k = 0; k < n; k++) {
+            sab += (a[k] - ma) * (b[k] - mb);
+            saa += (a[k] - ma) * (a[k] - ma);
+            sbb += (b[k] - mb) * (b[k] - mb);
+        }
+        return sab / Math.sqrt(saa * sbb);
+    }
+
+    /** Rec. 601 luma of a packed RGB pixel, 0..255. */
+    static int luma(int rgb) {
+        return (int) Math.round(0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void changesWindowAndLevelWhenTheMouseDrags(SourceFactory factory) throws Exception {
+        start(factory);
+        open(DcmtkTools.testdata().resolve("dicom/CT_small.dcm"), "auto");
+        Rect box = viewportBox();
+        PixelStats before = PixelStats.of(ImageIO.read(new ByteArrayInputStream(browser.screenshot())), box.centre());
+        String overlayBefore = browser.evaluate("document.getElementById('overlay').textContent").asText();
+
         drag(box.x + box.width / 2, box.y + box.height / 2, 120, 60);
-        String after = browser.evaluate("document.getElementById('overlay').textContent").asText();
-        byte[] png2 = browser.screenshot();
-        keep(png2, "ct-small-" + renderer + "-window-level.png");
-        PixelStats adjusted = PixelStats.of(ImageIO.read(new ByteArrayInputStream(png2)), box.centre());
+
+        String overlayAfter = browser.evaluate("document.getElementById('overlay').textContent").asText();
+        byte[] png = browser.screenshot();
+        keep(png, "CT_small-window-level.png");
+        PixelStats after = PixelStats.of(ImageIO.read(new ByteArrayInputStream(png)), box.centre());
         // dragging right widens the window, down raises the level: the overlay's W/L and the pixels change
-        assertThat(after).contains("W ").isNotEqualTo(before);
-        assertThat(adjusted.meanLuminance()).isNotEqualTo(drawn.meanLuminance());
+        assertThat(overlayAfter).contains("W ").isNotEqualTo(overlayBefore);
+        assertThat(after.meanLuminance()).isNotEqualTo(before.meanLuminance());
+    }
+
+    /** Stores {@code dicom} in the source and opens its study in the viewer; waits until it is drawn. */
+    private DcmtkDump open(Path dicom, String renderer) throws Exception {
+        source.store(dicom);
+        DcmtkDump dump = DcmtkDump.of(dicom, false);
+        String study = dump.get("StudyInstanceUID").orElseThrow();
+        String token = front.token("viewer-test", Role.READER, "dicomweb.read");
+        browser.open(front.baseUrl() + "/viewer/?wado=/dicomweb&study=" + enc(study) + "&token=" + enc(token)
+                + (renderer.equals("cpu") ? "&render=cpu" : ""));
+        String state = browser.awaitExpression("document.body ? document.body.dataset.state : ''", 60_000,
+                "rendered", "error");
+        assertThat(state).as("viewer state; page error %s; console:%n%s",
+                browser.evaluate("window.huizhenViewer.error"), browser.consoleText()).isEqualTo("rendered");
+        return dump;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -240,9 +326,7 @@ class ViewerInBrowserTest {
             Set<Integer> levels = new HashSet<>();
             for (int y = r.y(); y < r.y() + r.height() && y < image.getHeight(); y++) {
                 for (int x = r.x(); x < r.x() + r.width() && x < image.getWidth(); x++) {
-                    int rgb = image.getRGB(x, y);
-                    int luma = (int) Math.round(0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff)
-                            + 0.114 * (rgb & 0xff));
+                    int luma = luma(image.getRGB(x, y));
                     n++;
                     sum += luma;
                     sumSq += (double) luma * luma;
