@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, tests and benchmarks need, when they are missing.
-#   scripts/debian-deps.sh            test needs: dcmtk (peers: storescu, echoscu, dcmdump...)
-#   scripts/debian-deps.sh --bench    also orthanc (the peer the benchmarks compare against)
+#   scripts/debian-deps.sh            test needs: dcmtk (peers: storescu, echoscu, dcmdump...),
+#                                     chromium (headless browser for the /viewer tests),
+#                                     orthanc + orthanc-dicomweb (the DICOMweb peer of the viewer
+#                                     and DICOMweb interop tests)
+#   scripts/debian-deps.sh --bench    also what the benchmarks compare against: orthanc and its
+#                                     DICOMweb plugin (already in the test set, so the same list)
 # Idempotent: does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
-want=(dcmtk)
-[ "${1:-}" = "--bench" ] && want+=(orthanc)
+want=(dcmtk chromium orthanc orthanc-dicomweb)
+[ "${1:-}" = "--bench" ] && want+=(orthanc orthanc-dicomweb)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# one entry per package, even when --bench repeats one
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk '!seen[$0]++')
 echo "Installing Debian packages: ${missing[*]}" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
