@@ -39,6 +39,7 @@ import org.huizhen.hub.security.HubKeys;
 import org.huizhen.hub.security.Role;
 import org.huizhen.hub.security.TokenIssuer;
 import org.huizhen.hub.web.HealthHandler;
+import org.huizhen.hub.web.ViewerRoutes;
 import org.huizhen.hub.web.dicomweb.DicomWebContext;
 import org.huizhen.hub.web.dicomweb.DicomWebCors;
 import org.huizhen.hub.web.dicomweb.DicomWebResponses;
@@ -175,6 +176,8 @@ public final class Hub implements AutoCloseable {
 
         Router router = Router.router(vertx);
         router.get("/health").handler(HealthHandler.create(this::health));
+        // The browser viewer's static files are public; the viewer sends the bearer token to DICOMweb.
+        ViewerRoutes.mount(router);
         // CORS preflight for browser viewers must be answered before authentication (it carries no token).
         DicomWebCors.mount(router, "/dicomweb");
         // --- auth (hub.security): every route added after this line needs a Bearer token or API

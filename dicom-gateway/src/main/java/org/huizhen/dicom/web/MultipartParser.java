@@ -161,11 +161,18 @@ public final class MultipartParser {
         return done.future();
     }
 
-    /** Rejects a boundary that RFC 2046 5.1.1 does not allow: 1-70 bchars, not ending in a space. */
+    /**
+     * Longest boundary accepted. RFC 2046 5.1.1 allows 70 characters, but real senders exceed it:
+     * Orthanc 1.10's DICOMweb client sends 73 (two UUIDs joined by '-'), so the limit is lenient
+     * while still bounding what the parser must hold.
+     */
+    static final int MAX_BOUNDARY_LENGTH = 200;
+
+    /** Rejects a boundary that is empty, longer than {@link #MAX_BOUNDARY_LENGTH} or ends in a space (RFC 2046 5.1.1). */
     static void validateBoundary(String boundary) {
-        if (boundary.isEmpty() || boundary.length() > 70 || boundary.endsWith(" ")) {
+        if (boundary.isEmpty() || boundary.length() > MAX_BOUNDARY_LENGTH || boundary.endsWith(" ")) {
             throw new DicomWebException(400, "HZ-5202", "invalid multipart boundary \"" + boundary
-                    + "\": must be 1 to 70 characters and not end with a space (RFC 2046 5.1.1)");
+                    + "\": must be 1 to " + MAX_BOUNDARY_LENGTH + " characters and not end with a space (RFC 2046 5.1.1)");
         }
         for (int i = 0; i < boundary.length(); i++) {
             char c = boundary.charAt(i);

@@ -118,6 +118,16 @@ final class HubFront implements AutoCloseable {
         };
     }
 
+    /** The hub's own DICOMweb routes, mounted as the hub mounts them (STOW-RS, QIDO-RS, rendering, WADO). */
+    static DicomWebMount hubDicomWeb() {
+        return (router, ctx) -> {
+            org.huizhen.hub.web.dicomweb.StowRoutes.mount(router, ctx);
+            org.huizhen.hub.web.dicomweb.QidoRoutes.mount(router, ctx);
+            org.huizhen.hub.web.dicomweb.RenderedRoutes.mount(router, ctx);
+            org.huizhen.hub.web.dicomweb.WadoRoutes.mount(router, ctx);
+        };
+    }
+
     Hub hub() {
         return hub;
     }

@@ -63,6 +63,7 @@ class OrthancDicomWebClientInteropTest {
         List<Named<ServerFactory>> list = new ArrayList<>();
         list.add(Named.of("a second Orthanc", OrthancDicomWebClientInteropTest::secondOrthanc));
         list.add(Named.of("the hub's HTTP front (bearer token)", OrthancDicomWebClientInteropTest::hubFront));
+        list.add(Named.of("the hub's own DICOMweb (bearer token)", OrthancDicomWebClientInteropTest::hubDicomWeb));
         Optional.ofNullable(System.getProperty("hz.dicomweb.peer.url")).filter(u -> !u.isBlank())
                 .ifPresent(url -> list.add(Named.of("the server at " + url, d -> external(url))));
         return list.stream();
@@ -92,6 +93,13 @@ class OrthancDicomWebClientInteropTest {
             front.close();
             b.close();
         });
+    }
+
+    /** The hub's own STOW-RS/QIDO-RS/WADO-RS behind its authentication: Orthanc as their client. */
+    static Server hubDicomWeb(Path dir) throws Exception {
+        HubFront front = HubFront.start(dir.resolve("hub"), HubFront.hubDicomWeb());
+        String token = front.token("orthanc-peer", Role.READER, "dicomweb.read", "dicomweb.write");
+        return server(front.dicomWebRoot() + "/", Map.of("Authorization", "Bearer " + token), front::close);
     }
 
     static Server external(String url) {

@@ -60,7 +60,31 @@ class ViewerInBrowserTest {
     HeadlessChromium browser;
 
     static Stream<Named<SourceFactory>> sources() {
-        return Stream.of(Named.of("Orthanc's DICOMweb behind the hub's front", ViewerInBrowserTest::orthancBehindFront));
+        return Stream.of(Named.of("Orthanc's DICOMweb behind the hub's front", ViewerInBrowserTest::orthancBehindFront),
+                Named.of("the hub's own DICOMweb", ViewerInBrowserTest::hubDicomWeb));
+    }
+
+    /** The hub's own QIDO-RS/WADO-RS; files reach the hub over C-STORE with {@code huizhen store}. */
+    static Source hubDicomWeb(Path dir) throws Exception {
+        HubFront front = HubFront.start(dir.resolve("hub"), HubFront.hubDicomWeb());
+        return new Source() {
+            @Override
+            public HubFront front() {
+                return front;
+            }
+
+            @Override
+            public void store(Path file) {
+                org.huizhen.hub.testing.CliRun r = org.huizhen.hub.testing.CliRun.run("store", file.toString(), "--to",
+                        org.huizhen.hub.testing.InteropHub.address(front.hub()));
+                org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.output()).isZero();
+            }
+
+            @Override
+            public void close() throws Exception {
+                front.close();
+            }
+        };
     }
 
     /**

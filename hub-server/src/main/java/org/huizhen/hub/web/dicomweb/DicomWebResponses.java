@@ -19,6 +19,7 @@ import org.huizhen.hub.security.Principal;
  * <p>Stateless; call on the request's event loop.
  */
 public final class DicomWebResponses {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DicomWebResponses.class);
     /** The institution of demo mode, which sees everything like a lead hospital. */
     public static final String DEMO_INSTITUTION = org.huizhen.hub.security.AeRegistry.DEMO_INSTITUTION;
 
@@ -30,6 +31,9 @@ public final class DicomWebResponses {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
+        // One line per refused request, so an operator can see why a sender's upload or query failed.
+        LOG.info("{} {} from {} answered {}: {} {}", ctx.request().method(), ctx.request().path(),
+                ctx.request().remoteAddress(), status, code, detail);
         JsonObject body = new JsonObject()
                 .put("type", "urn:huizhen:problem:" + code)
                 .put("title", title(status))

@@ -325,7 +325,14 @@ public final class WadoRoutes {
         String frameTs = ts.encapsulated() ? ts.uid() : EXPLICIT_LE;
         MediaType part = MediaType.parse(WadoFrames.frameMediaType(ts)).withParameter("transfer-syntax", frameTs);
         MediaType offer = MediaType.multipartRelated(part.essence(), "transfer-syntax", frameTs);
-        choose(accept, List.of(offer));
+        // Compressed frames may also go as application/octet-stream naming their transfer syntax
+        // (PS3.18 8.7.3.5.2, Table 8.7.3-5): what DICOMweb viewers such as Cornerstone ask for with
+        // transfer-syntax=*. Native frames are already application/octet-stream.
+        MediaType octet = MediaType.multipartRelated("application/octet-stream", "transfer-syntax", frameTs);
+        MediaType chosen = choose(accept, ts.encapsulated() ? List.of(offer, octet) : List.of(offer));
+        if (ts.encapsulated() && chosen.equals(octet)) {
+            part = MediaType.parse("application/octet-stream").withParameter("transfer-syntax", frameTs);
+        }
         return new FramePlan(part, frames);
     }
 
