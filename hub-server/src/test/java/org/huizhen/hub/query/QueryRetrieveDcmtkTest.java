@@ -127,6 +127,51 @@ class QueryRetrieveDcmtkTest {
         assertThat(r.output()).contains("(0020,1208) IS [1 ]").doesNotContain("(0010,0010)");
     }
 
+    /**
+     * Every level of both information models (PS3.4 C.6.1.1, C.6.2.1): each answer names an
+     * entity that was stored, and the count equals the index's distinct entities at that level.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "-P|PATIENT|PatientID|0010,0020",
+        "-S|STUDY|StudyInstanceUID|0020,000d",
+        "-S|SERIES|SeriesInstanceUID|0020,000e",
+        "-S|IMAGE|SOPInstanceUID|0008,0018"})
+    void findAtEveryLevelReturnsWhatWasStored(String model, String level, String key, String tag) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("findscu", model, "-aet", "READER", "-aec", "HUIZHEN",
+                "-k", "QueryRetrieveLevel=" + level, "-k", key));
+        if (model.equals("-S") && !level.equals("STUDY")) {
+            cmd.addAll(List.of("-k", "StudyInstanceUID=" + studyOf("dicom/MR_small.dcm")));
+        }
+        cmd.addAll(List.of("127.0.0.1", String.valueOf(hub.dicomPort())));
+        DcmtkTools.Run r = DcmtkTools.run(cmd, Map.of("TCP_NODELAY", "1"), 60);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        Matcher m = Pattern.compile("\\(" + tag + "\\) \\S\\S \\[([^\\]]+)\\]").matcher(r.output());
+        Set<String> found = new TreeSet<>();
+        while (m.find()) {
+            found.add(m.group(1).replace("\u0000", "").strip()); // UI values are padded with NUL (PS3.5 6.2)
+        }
+        Set<String> expected = new TreeSet<>();
+        String study = studyOf("dicom/MR_small.dcm");
+        hub.index().forEachInstance(InstanceFilter.all(), si -> {
+            switch (level) {
+                case "PATIENT" -> expected.add(si.patientId());
+                case "STUDY" -> expected.add(si.studyInstanceUid());
+                case "SERIES" -> {
+                    if (si.studyInstanceUid().equals(study)) {
+                        expected.add(si.seriesInstanceUid());
+                    }
+                }
+                default -> {
+                    if (si.studyInstanceUid().equals(study)) {
+                        expected.add(si.sopInstanceUid());
+                    }
+                }
+            }
+        });
+        assertThat(found).isNotEmpty().isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ISO_IR 192", "GB18030"})
     void chineseWildcardNameMatchesInEitherCharacterSet(String charset) throws Exception {

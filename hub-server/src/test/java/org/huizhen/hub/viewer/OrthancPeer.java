@@ -156,7 +156,14 @@ final class OrthancPeer implements AutoCloseable {
 
     private JsonNode send(HttpRequest request, int expected) throws IOException {
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // Orthanc may close an idle kept-alive connection just as the client reuses it
+                // ("header parser received no bytes"); the request never reached it: send it once more.
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             assertThat(r.statusCode()).as("Orthanc %s %s answered:%n%s%nlog:%n%s",
                     request.method(), request.uri(), r.body(), logTail()).isEqualTo(expected);
             return r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
