@@ -39,7 +39,9 @@ import org.huizhen.bench.IngestBenchmark.TargetUnavailable;
  * DICOMweb benchmark: the hub ({@code /dicomweb}) and Orthanc with its DICOMweb plugin
  * ({@code /dicom-web}) in one run, on the same machine, with the same generated CT data set
  * ({@link SyntheticCt} of {@link IngestBenchmark}) and the same Java {@link HttpClient}. For each
- * target, started fresh and empty, it measures in this order:
+ * target, started fresh and empty, it first sends and reads back a separate warm-up data set
+ * (other UIDs, untimed, {@code --warmup}) so that a JVM target is measured warm, then measures in
+ * this order:
  * <ol>
  *   <li>STOW-RS (PS3.18 10.5): multipart/related bodies of {@code --batch} instances, {@code
  *       --concurrency} requests at once; instances/s and MB/s; then the stored count is checked on
@@ -72,9 +74,13 @@ public final class DicomWebBenchmark {
     static final int METADATA_WARM = 20;
     static final int WADO_REPEAT = 3;
     static final int QIDO_WARMUP = 20;
+    /** Study number of the warm-up data set's first study: it shares no UID with the timed set. */
+    static final int WARMUP_FIRST_STUDY = 900;
 
     private final Options options;
     private final Processes processes;
+    /** The untimed warm-up data set, when {@code --warmup} is above 0. */
+    private Optional<Dataset> warm = Optional.empty();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -137,6 +143,13 @@ public final class DicomWebBenchmark {
                 + "(+%d untimed); metadata: 1 cold + %d warm; WADO: each study %d times%n", options.batch(),
                 options.concurrency(), options.queries(), QIDO_WARMUP, METADATA_WARM, WADO_REPEAT);
         ct.warmPageCache();
+        if (options.warmup() > 0) {
+            warm = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.warmup(),
+                    WARMUP_FIRST_STUDY, "ct-warmup-"));
+            warm.get().warmPageCache();
+            System.out.printf(Locale.ROOT, "Warm-up before the timed phases: %d instances of other studies, untimed%n",
+                    options.warmup());
+        }
 
         Map<Kind, TargetResult> results = new LinkedHashMap<>();
         for (Kind kind : options.targets()) {
@@ -166,10 +179,15 @@ public final class DicomWebBenchmark {
         try {
             target = kind == Kind.HUB ? startHub(runDir, logs.resolve("dicomweb-hub.log"))
                     : startOrthanc(runDir, logs.resolve("dicomweb-orthanc.log"));
+            int expectedCount = ct.files().size();
+            if (warm.isPresent()) {
+                warmUp(target, warm.get());
+                expectedCount += warm.get().files().size();
+            }
             stow(target, ct, r);
-            long stored = IngestBenchmark.awaitCount(ct.files().size(), target::instanceCount);
-            if (stored != ct.files().size()) {
-                r.fail("after STOW the target counts " + stored + " instances, expected " + ct.files().size());
+            long stored = IngestBenchmark.awaitCount(expectedCount, target::instanceCount);
+            if (stored != expectedCount) {
+                r.fail("after STOW the target counts " + stored + " instances, expected " + expectedCount);
                 return r;
             }
             r.notes.add(target.countSource() + "=" + stored);
@@ -189,6 +207,36 @@ public final class DicomWebBenchmark {
         }
         r.failure().ifPresent(f -> System.out.println("  FAILED: " + f));
         return r;
+    }
+
+    /**
+     * Untimed: the warm-up data set (other UIDs) through STOW-RS, then one metadata request and one
+     * WADO-RS retrieval of each of its studies, so that a JVM target is measured warm, as it runs in
+     * production. The timed studies stay untouched, so the first metadata request is still cold
+     * for its study.
+     */
+    private void warmUp(Target t, Dataset w) throws IOException, InterruptedException, BenchFailure {
+        long t0 = System.nanoTime();
+        stowQuietly(t, w);
+        for (int s = 0; s < w.studies(); s++) {
+            int expected = instancesOf(w, s);
+            String uid = SyntheticCt.uid("study/" + (WARMUP_FIRST_STUDY + s));
+            timedMetadata(t, "/studies/" + uid + "/metadata", expected);
+            retrieve(t, uid, expected, s);
+        }
+        System.out.printf(Locale.ROOT, "  warm-up (untimed): STOW of %d other instances, metadata + WADO-RS of "
+                + "their %d studies in %.1f s%n", w.files().size(), w.studies(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void stowQuietly(Target t, Dataset w) throws IOException, InterruptedException {
+        for (int i = 0; i < w.files().size(); i += options.batch()) {
+            stowOne(t, w.files().subList(i, Math.min(w.files().size(), i + options.batch())));
+        }
+    }
+
+    static int instancesOf(Dataset d, int study) {
+        String dir = String.format("study-%02d", study);
+        return (int) d.files().stream().filter(f -> f.getParent().getFileName().toString().equals(dir)).count();
     }
 
     /** STOW-RS: the data set in bodies of {@code batch} instances, {@code concurrency} at a time. */
@@ -269,7 +317,16 @@ public final class DicomWebBenchmark {
 
     /** QIDO-RS study searches in turn: PatientName prefix, StudyDate range, AccessionNumber. */
     private void qido(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
-        List<Query> queries = queries(ct.studies());
+        List<Integer> stored = new ArrayList<>();
+        for (int s = 0; s < ct.studies(); s++) {
+            stored.add(s);
+        }
+        warm.ifPresent(w -> {
+            for (int s = 0; s < w.studies(); s++) {
+                stored.add(WARMUP_FIRST_STUDY + s);
+            }
+        });
+        List<Query> queries = queries(stored, ct.studies());
         for (int i = 0; i < QIDO_WARMUP; i++) {
             timedQido(t, queries.get(i % queries.size()));
         }
@@ -296,17 +353,18 @@ public final class DicomWebBenchmark {
     }
 
     /**
-     * The query mix and the study count each must return, from the generator's rules
+     * The query mix over the first {@code studies} studies and the study count each must return
+     * from the {@code stored} study numbers (timed and warm-up data sets), by the generator's rules
      * ({@link SyntheticCt}: study s has patient {@code PATIENTS[s % 10]}, date 202611(1 + s % 28),
      * accession ACC(2026000 + s)).
      */
-    static List<Query> queries(int studies) {
+    static List<Query> queries(List<Integer> stored, int studies) {
         List<Query> out = new ArrayList<>();
         for (int s = 0; s < studies; s++) {
             String family = SyntheticCt.PATIENTS[s % SyntheticCt.PATIENTS.length][0].split("\\^")[0];
             String prefix = family.substring(0, Math.min(3, family.length()));
             int byName = 0;
-            for (int o = 0; o < studies; o++) {
+            for (int o : stored) {
                 if (SyntheticCt.PATIENTS[o % SyntheticCt.PATIENTS.length][0].startsWith(prefix)) {
                     byName++;
                 }
@@ -315,7 +373,7 @@ public final class DicomWebBenchmark {
             int from = 1 + s % 28;
             int to = Math.min(28, from + 2);
             int byDate = 0;
-            for (int o = 0; o < studies; o++) {
+            for (int o : stored) {
                 int day = 1 + o % 28;
                 if (day >= from && day <= to) {
                     byDate++;
@@ -330,8 +388,7 @@ public final class DicomWebBenchmark {
     /** {@code /metadata} of the last study: first request (cold), then {@value #METADATA_WARM} warm. */
     private void metadata(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
         int study = ct.studies() - 1;
-        int expected = (int) ct.files().stream().filter(f -> f.getParent().getFileName().toString()
-                .equals(String.format("study-%02d", study))).count();
+        int expected = instancesOf(ct, study);
         String path = "/studies/" + SyntheticCt.uid("study/" + study) + "/metadata";
         long cold = timedMetadata(t, path, expected);
         long[] warm = new long[METADATA_WARM];
@@ -361,48 +418,16 @@ public final class DicomWebBenchmark {
 
     /** WADO-RS whole-study retrieval, every study {@value #WADO_REPEAT} times, in turn. */
     private void wado(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
-        String accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
         long bytes = 0;
         long nanos = 0;
         int retrievals = 0;
         for (int rep = 0; rep < WADO_REPEAT; rep++) {
             for (int s = 0; s < ct.studies(); s++) {
-                int study = s;
-                int expected = (int) ct.files().stream().filter(f -> f.getParent().getFileName().toString()
-                        .equals(String.format("study-%02d", study))).count();
-                HttpRequest req = t.request("/studies/" + SyntheticCt.uid("study/" + s)).header("Accept", accept)
-                        .GET().build();
                 long t0 = System.nanoTime();
-                HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                if (resp.statusCode() != 200) {
-                    String body;
-                    try (InputStream in = resp.body()) {
-                        body = new String(in.readNBytes(400), StandardCharsets.UTF_8);
-                    }
-                    throw new BenchFailure("WADO-RS study " + s + " answered " + resp.statusCode() + ": "
-                            + abbreviate(body));
-                }
-                String boundary = boundary(resp.headers().firstValue("Content-Type").orElse(""))
-                        .orElseThrow(() -> new BenchFailure("WADO-RS answer without a multipart boundary: "
-                                + resp.headers().firstValue("Content-Type").orElse("(no Content-Type)")));
-                PartCounter counter = new PartCounter(("--" + boundary).getBytes(StandardCharsets.US_ASCII));
-                long got = 0;
-                try (InputStream in = resp.body()) {
-                    byte[] buf = new byte[1 << 16];
-                    for (int n; (n = in.read(buf)) >= 0; ) {
-                        counter.feed(buf, n);
-                        got += n;
-                    }
-                }
+                long got = retrieve(t, SyntheticCt.uid("study/" + s), instancesOf(ct, s), s);
                 nanos += System.nanoTime() - t0;
                 bytes += got;
                 retrievals++;
-                // One delimiter before each part plus the closing one (RFC 2046 5.1.1); the boundary
-                // is chosen by the server not to occur in the parts.
-                int parts = counter.matches() - 1;
-                if (parts != expected) {
-                    throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
-                }
             }
         }
         r.wadoBytes = bytes;
@@ -410,6 +435,43 @@ public final class DicomWebBenchmark {
         System.out.printf(Locale.ROOT, "  WADO-RS: %d study retrievals, %.1f MB in %.2f s: %.1f MB/s "
                 + "(every answer had the study's instance count)%n", retrievals, bytes / MB, r.wadoSeconds,
                 bytes / MB / r.wadoSeconds);
+    }
+
+    /**
+     * Retrieves one whole study (PS3.18 10.4.1.1.1) and reads the body to its end; checks the part
+     * count. Returns the body bytes.
+     */
+    private long retrieve(Target t, String studyUid, int expected, int s) throws IOException, InterruptedException,
+            BenchFailure {
+        String accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+        HttpRequest req = t.request("/studies/" + studyUid).header("Accept", accept).GET().build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        if (resp.statusCode() != 200) {
+            String body;
+            try (InputStream in = resp.body()) {
+                body = new String(in.readNBytes(400), StandardCharsets.UTF_8);
+            }
+            throw new BenchFailure("WADO-RS study " + s + " answered " + resp.statusCode() + ": " + abbreviate(body));
+        }
+        String boundary = boundary(resp.headers().firstValue("Content-Type").orElse(""))
+                .orElseThrow(() -> new BenchFailure("WADO-RS answer without a multipart boundary: "
+                        + resp.headers().firstValue("Content-Type").orElse("(no Content-Type)")));
+        PartCounter counter = new PartCounter(("--" + boundary).getBytes(StandardCharsets.US_ASCII));
+        long got = 0;
+        try (InputStream in = resp.body()) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                counter.feed(buf, n);
+                got += n;
+            }
+        }
+        // One delimiter before each part plus the closing one (RFC 2046 5.1.1); the server chooses
+        // a boundary that does not occur in the parts.
+        int parts = counter.matches() - 1;
+        if (parts != expected) {
+            throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
+        }
+        return got;
     }
 
     /** The boundary parameter of a multipart Content-Type (RFC 2046 5.1.1), quoted or not. */
@@ -535,7 +597,9 @@ public final class DicomWebBenchmark {
         int httpPort = IngestBenchmark.freePort();
         Process p = processes.start(List.of(java, "-Xmx" + options.hubXmx(), "-jar", options.hubJar().toString(),
                 "serve", "--data", data.toString(), "--dicom-port", String.valueOf(dicom), "--http-port",
-                String.valueOf(httpPort), "--ae-title", IngestBenchmark.HUB_AE, "--accept-any-ae"), Map.of(), log);
+                String.valueOf(httpPort), "--ae-title", IngestBenchmark.HUB_AE, "--accept-any-ae"),
+                // Loopback only (the defaults bind 0.0.0.0); environment overrides of dicom.bind / http.bind.
+                Map.of("HUIZHEN_DICOM_BIND", "127.0.0.1", "HUIZHEN_HTTP_BIND", "127.0.0.1"), log);
         try {
             IngestBenchmark.awaitEcho(p, IngestBenchmark.HUB_AE, dicom, log);
             String demo = awaitDemoToken(p, log);
@@ -593,7 +657,8 @@ public final class DicomWebBenchmark {
 
     /**
      * Debian's Orthanc with the DICOMweb plugin loaded and enabled under {@code /dicom-web/}, its
-     * own storage and SQLite index in the run directory, no authentication, DICOM server off (only
+     * own storage and SQLite index in the run directory, no authentication, loopback callers only
+     * ({@code RemoteAccessAllowed: false}), DICOM server off (only
      * HTTP is measured); everything else at its defaults (notably {@code SyncStorageArea: true}: it
      * fsyncs, like the hub).
      */
@@ -614,7 +679,7 @@ public final class DicomWebBenchmark {
                   "Plugins": ["%s"],
                   "HttpServerEnabled": true,
                   "HttpPort": %d,
-                  "RemoteAccessAllowed": true,
+                  "RemoteAccessAllowed": false,
                   "AuthenticationEnabled": false,
                   "OrthancExplorerEnabled": false,
                   "WebDavEnabled": false,
@@ -813,16 +878,19 @@ public final class DicomWebBenchmark {
     // ---------------------------------------------------------------------------------------------
     // Options
 
-    record Options(int instances, int batch, int concurrency, int queries, Path work, boolean deleteWorkAtEnd,
+    record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
             boolean big, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
-                                             [--work DIR] [--targets hub,orthanc] [--hub-xmx SIZE] [--big]
+                                             [--warmup N] [--work DIR] [--targets hub,orthanc]
+                                             [--hub-xmx SIZE] [--big]
                   --instances N    CT instances, 100 per study (default 500 = 5 studies)
                   --batch N        instances per STOW-RS request (default 10)
                   --concurrency N  concurrent STOW-RS requests (default 4)
                   --queries N      timed QIDO-RS study searches (default 200)
+                  --warmup N       instances of other studies sent and read back untimed before the
+                                   timed phases, so a JVM target is measured warm (default 100; 0 = none)
                   --work DIR       work directory; generated data is cached there (shared with run-ingest.sh)
                                    (default: a temporary directory deleted at exit)
                   --targets LIST   hub, orthanc or both (default both)
@@ -835,6 +903,7 @@ public final class DicomWebBenchmark {
             int batch = 10;
             int concurrency = 4;
             int queries = 200;
+            int warmup = 100;
             Path work = null;
             List<Kind> targets = List.of(Kind.HUB, Kind.ORTHANC);
             Path hubJar = Path.of("hub-server/target/huizhen.jar").toAbsolutePath();
@@ -850,6 +919,7 @@ public final class DicomWebBenchmark {
                     case "--batch" -> batch = positive(a, value(args, ++i, a));
                     case "--concurrency" -> concurrency = positive(a, value(args, ++i, a));
                     case "--queries" -> queries = positive(a, value(args, ++i, a));
+                    case "--warmup" -> warmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
                     case "--work" -> work = Path.of(value(args, ++i, a)).toAbsolutePath();
                     case "--targets" -> {
                         List<Kind> t = new ArrayList<>();
@@ -877,7 +947,7 @@ public final class DicomWebBenchmark {
             if (temp && !help) {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
-            return new Options(instances, batch, concurrency, queries, work, temp, targets, hubJar, hubUnavailable,
+            return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
                     hubXmx, plugin, big, help);
         }
 
