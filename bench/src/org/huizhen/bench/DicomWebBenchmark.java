@@ -1,0 +1,973 @@
+package org.huizhen.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.huizhen.bench.IngestBenchmark.Dataset;
+import org.huizhen.bench.IngestBenchmark.Processes;
+import org.huizhen.bench.IngestBenchmark.SyntheticCt;
+import org.huizhen.bench.IngestBenchmark.TargetUnavailable;
+
+/**
+ * DICOMweb benchmark: the hub ({@code /dicomweb}) and Orthanc with its DICOMweb plugin
+ * ({@code /dicom-web}) in one run, on the same machine, with the same generated CT data set
+ * ({@link SyntheticCt} of {@link IngestBenchmark}) and the same Java {@link HttpClient}. For each
+ * target, started fresh and empty, it first sends and reads back a separate warm-up data set
+ * (other UIDs, untimed, {@code --warmup}) so that a JVM target is measured warm, then measures in
+ * this order:
+ * <ol>
+ *   <li>STOW-RS (PS3.18 10.5): multipart/related bodies of {@code --batch} instances, {@code
+ *       --concurrency} requests at once; instances/s and MB/s; then the stored count is checked on
+ *       the target's own counter (hub {@code /health} "instances", Orthanc {@code /statistics}).</li>
+ *   <li>QIDO-RS study search (PS3.18 10.6): PatientName prefix, StudyDate range and AccessionNumber
+ *       queries in turn, one at a time; p50/p99 latency; every answer's study count is checked
+ *       against the count the generator's rules give.</li>
+ *   <li>WADO-RS metadata (PS3.18 10.4, {@code /metadata}) of one study: the first (cold) request,
+ *       then p50/p99 over 20 warm requests; the instance count in the answer is checked.</li>
+ *   <li>WADO-RS whole-study retrieval (PS3.18 10.4) with {@code Accept: multipart/related;
+ *       type="application/dicom"; transfer-syntax=*}, every study 3 times; MB/s of the bodies; the
+ *       part count of each answer is checked.</li>
+ * </ol>
+ * It prints a table with hub/Orthanc ratios and the issue's goals. It is a program, not a test.
+ *
+ * <p>Bounds: the targets are external processes registered in {@link Processes} and stopped at the
+ * end (also on failure and Ctrl-C); every HTTP request and every wait has a timeout; all traffic
+ * goes to 127.0.0.1 on free ports. A target that fails is reported with its reason and the other
+ * target still runs.
+ *
+ * <p>Threading: the main thread drives everything in sequence; only the STOW phase uses a pool of
+ * {@code --concurrency} platform threads, each sending one request at a time.
+ */
+public final class DicomWebBenchmark {
+
+    static final double MB = 1_000_000.0;
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    static final String DICOM_JSON = "application/dicom+json";
+    static final int METADATA_WARM = 20;
+    static final int WADO_REPEAT = 3;
+    static final int QIDO_WARMUP = 20;
+    /** Study number of the warm-up data set's first study: it shares no UID with the timed set. */
+    static final int WARMUP_FIRST_STUDY = 900;
+
+    private final Options options;
+    private final Processes processes;
+    /** The untimed warm-up data set, when {@code --warmup} is above 0. */
+    private Optional<Dataset> warm = Optional.empty();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    DicomWebBenchmark(Options options, Processes processes) {
+        this.options = options;
+        this.processes = processes;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("run-dicomweb: " + e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        Processes processes = new Processes();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            processes.stopAll();
+            if (options.deleteWorkAtEnd()) {
+                IngestBenchmark.deleteTree(options.work());
+            }
+        }, "bench-cleanup"));
+        int exit;
+        try {
+            exit = new DicomWebBenchmark(options, processes).run();
+        } catch (IOException | RuntimeException e) {
+            if (!processes.closed()) {
+                throw e;
+            }
+            exit = 130;
+        } finally {
+            processes.stopAll();
+            if (options.deleteWorkAtEnd()) {
+                IngestBenchmark.deleteTree(options.work());
+            }
+        }
+        System.exit(exit);
+    }
+
+    int run() throws IOException, InterruptedException {
+        Files.createDirectories(options.work());
+        Path logs = Files.createDirectories(options.work().resolve("logs"));
+        System.out.println("Huizhen DICOMweb benchmark");
+        System.out.printf(Locale.ROOT, "Machine: %d cores; bench JVM %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        System.out.println("Orthanc: " + IngestBenchmark.firstLine(IngestBenchmark.capture(Duration.ofSeconds(10),
+                "Orthanc", "--version")) + ", DICOMweb plugin " + options.orthancPlugin());
+        Dataset ct = Dataset.ensureCtSeries(options.work().resolve("data"), options.instances());
+        IngestBenchmark.checkWithDcmdump(ct.files().get(0), "(7fe0,0010) OW");
+        System.out.printf(Locale.ROOT, "Data set: %d CT instances, %d studies, %.1f MB (%s)%n", ct.files().size(),
+                ct.studies(), ct.bytes() / MB, ct.root());
+        System.out.printf(Locale.ROOT, "STOW: %d instances per request, %d concurrent requests; QIDO: %d queries "
+                + "(+%d untimed); metadata: 1 cold + %d warm; WADO: each study %d times%n", options.batch(),
+                options.concurrency(), options.queries(), QIDO_WARMUP, METADATA_WARM, WADO_REPEAT);
+        ct.warmPageCache();
+        if (options.warmup() > 0) {
+            warm = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.warmup(),
+                    WARMUP_FIRST_STUDY, "ct-warmup-"));
+            warm.get().warmPageCache();
+            System.out.printf(Locale.ROOT, "Warm-up before the timed phases: %d instances of other studies, untimed%n",
+                    options.warmup());
+        }
+
+        Map<Kind, TargetResult> results = new LinkedHashMap<>();
+        for (Kind kind : options.targets()) {
+            System.out.println();
+            System.out.println("== " + kind.label);
+            results.put(kind, runTarget(kind, ct, logs));
+        }
+        printTable(results, ct);
+        if (!options.big()) {
+            System.out.println();
+            System.out.println("Hub QIDO at 100,000 studies: not run (give --big). It is the index benchmark "
+                    + "storage/src/test/java/org/huizhen/storage/bench/IndexLookupBenchmark.java (see bench/README.md).");
+        }
+        return results.values().stream().allMatch(r -> r.failure().isEmpty()) ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // One target
+
+    private TargetResult runTarget(Kind kind, Dataset ct, Path logs) throws IOException, InterruptedException {
+        TargetResult r = new TargetResult();
+        Path runDir = options.work().resolve("run-dicomweb-" + kind.id);
+        IngestBenchmark.deleteTree(runDir);
+        Files.createDirectories(runDir);
+        IngestBenchmark.capture(Duration.ofSeconds(300), "sync");
+        Target target = null;
+        try {
+            target = kind == Kind.HUB ? startHub(runDir, logs.resolve("dicomweb-hub.log"))
+                    : startOrthanc(runDir, logs.resolve("dicomweb-orthanc.log"));
+            int expectedCount = ct.files().size();
+            if (warm.isPresent()) {
+                warmUp(target, warm.get());
+                expectedCount += warm.get().files().size();
+            }
+            stow(target, ct, r);
+            long stored = IngestBenchmark.awaitCount(expectedCount, target::instanceCount);
+            if (stored != expectedCount) {
+                r.fail("after STOW the target counts " + stored + " instances, expected " + expectedCount);
+                return r;
+            }
+            r.notes.add(target.countSource() + "=" + stored);
+            System.out.println("  verified: " + target.countSource() + " = " + stored);
+            qido(target, ct, r);
+            metadata(target, ct, r);
+            wado(target, ct, r);
+        } catch (TargetUnavailable | BenchFailure e) {
+            r.fail(e.getMessage());
+        } catch (IOException e) {
+            r.fail(e.toString());
+        } finally {
+            if (target != null) {
+                processes.stop(target.process());
+            }
+            IngestBenchmark.deleteTree(runDir);
+        }
+        r.failure().ifPresent(f -> System.out.println("  FAILED: " + f));
+        return r;
+    }
+
+    /**
+     * Untimed: the warm-up data set (other UIDs) through STOW-RS, then one metadata request and one
+     * WADO-RS retrieval of each of its studies, so that a JVM target is measured warm, as it runs in
+     * production. The timed studies stay untouched, so the first metadata request is still cold
+     * for its study.
+     */
+    private void warmUp(Target t, Dataset w) throws IOException, InterruptedException, BenchFailure {
+        long t0 = System.nanoTime();
+        stowQuietly(t, w);
+        for (int s = 0; s < w.studies(); s++) {
+            int expected = instancesOf(w, s);
+            String uid = SyntheticCt.uid("study/" + (WARMUP_FIRST_STUDY + s));
+            timedMetadata(t, "/studies/" + uid + "/metadata", expected);
+            retrieve(t, uid, expected, s);
+        }
+        System.out.printf(Locale.ROOT, "  warm-up (untimed): STOW of %d other instances, metadata + WADO-RS of "
+                + "their %d studies in %.1f s%n", w.files().size(), w.studies(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void stowQuietly(Target t, Dataset w) throws IOException, InterruptedException {
+        for (int i = 0; i < w.files().size(); i += options.batch()) {
+            stowOne(t, w.files().subList(i, Math.min(w.files().size(), i + options.batch())));
+        }
+    }
+
+    static int instancesOf(Dataset d, int study) {
+        String dir = String.format("study-%02d", study);
+        return (int) d.files().stream().filter(f -> f.getParent().getFileName().toString().equals(dir)).count();
+    }
+
+    /** STOW-RS: the data set in bodies of {@code batch} instances, {@code concurrency} at a time. */
+    private void stow(Target t, Dataset ct, TargetResult r) throws InterruptedException, BenchFailure {
+        List<List<Path>> batches = new ArrayList<>();
+        for (int i = 0; i < ct.files().size(); i += options.batch()) {
+            batches.add(ct.files().subList(i, Math.min(ct.files().size(), i + options.batch())));
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong sentBytes = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
+        List<Future<Void>> workers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try {
+            for (int w = 0; w < options.concurrency(); w++) {
+                workers.add(pool.submit(() -> {
+                    for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
+                        sentBytes.addAndGet(stowOne(t, batches.get(b)));
+                    }
+                    return null;
+                }));
+            }
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, ct.files().size() / 2));
+            for (Future<Void> f : workers) {
+                try {
+                    f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new BenchFailure("STOW did not finish in time");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new BenchFailure("STOW: " + e.getCause().getMessage());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        r.stowSeconds = seconds;
+        r.stowInstances = ct.files().size();
+        r.stowBytes = ct.bytes();
+        System.out.printf(Locale.ROOT, "  STOW-RS: %d instances (%.1f MB file content, %.1f MB bodies) in %.2f s: "
+                + "%.1f instances/s, %.1f MB/s%n", ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds,
+                ct.files().size() / seconds, ct.bytes() / MB / seconds);
+    }
+
+    /** Sends one multipart/related body (PS3.18 8.6.1.2) and requires 200 and every SOP referenced. */
+    private long stowOne(Target t, List<Path> files) throws IOException, InterruptedException {
+        String boundary = "hzbench-" + UUID.randomUUID();
+        List<byte[]> parts = new ArrayList<>();
+        long total = 0;
+        for (Path f : files) {
+            byte[] head = ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] body = Files.readAllBytes(f);
+            parts.add(head);
+            parts.add(body);
+            parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
+            total += head.length + body.length + 2;
+        }
+        byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        parts.add(tail);
+        total += tail.length;
+        HttpRequest req = t.request("/studies")
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .header("Accept", DICOM_JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("STOW answered " + resp.statusCode() + ": " + abbreviate(resp.body()));
+        }
+        // Referenced SOP Sequence items (PS3.18 10.5.3) carry the Referenced SOP Instance UID 00081155.
+        int referenced = count(resp.body(), "\"00081155\"");
+        if (referenced != files.size()) {
+            throw new IOException("STOW response references " + referenced + " of " + files.size() + " instances");
+        }
+        return total;
+    }
+
+    /** QIDO-RS study searches in turn: PatientName prefix, StudyDate range, AccessionNumber. */
+    private void qido(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
+        List<Integer> stored = new ArrayList<>();
+        for (int s = 0; s < ct.studies(); s++) {
+            stored.add(s);
+        }
+        warm.ifPresent(w -> {
+            for (int s = 0; s < w.studies(); s++) {
+                stored.add(WARMUP_FIRST_STUDY + s);
+            }
+        });
+        List<Query> queries = queries(stored, ct.studies());
+        for (int i = 0; i < QIDO_WARMUP; i++) {
+            timedQido(t, queries.get(i % queries.size()));
+        }
+        long[] nanos = new long[options.queries()];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = timedQido(t, queries.get(i % queries.size()));
+        }
+        r.qido = Optional.of(Latency.of(nanos));
+        System.out.printf(Locale.ROOT, "  QIDO-RS: %d study searches at %d studies (every answer had the expected "
+                + "study count): %s%n", nanos.length, ct.studies(), r.qido.get());
+    }
+
+    private long timedQido(Target t, Query q) throws IOException, InterruptedException, BenchFailure {
+        HttpRequest req = t.request("/studies?" + q.params()).header("Accept", DICOM_JSON).GET().build();
+        long t0 = System.nanoTime();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        long nanos = System.nanoTime() - t0;
+        int studies = resp.statusCode() == 204 ? 0 : count(resp.body(), "\"0020000D\"");
+        if ((resp.statusCode() != 200 && resp.statusCode() != 204) || studies != q.expected()) {
+            throw new BenchFailure("QIDO " + q.params() + " answered " + resp.statusCode() + " with " + studies
+                    + " studies, expected " + q.expected() + ": " + abbreviate(resp.body()));
+        }
+        return nanos;
+    }
+
+    /**
+     * The query mix over the first {@code studies} studies and the study count each must return
+     * from the {@code stored} study numbers (timed and warm-up data sets), by the generator's rules
+     * ({@link SyntheticCt}: study s has patient {@code PATIENTS[s % 10]}, date 202611(1 + s % 28),
+     * accession ACC(2026000 + s)).
+     */
+    static List<Query> queries(List<Integer> stored, int studies) {
+        List<Query> out = new ArrayList<>();
+        for (int s = 0; s < studies; s++) {
+            String family = SyntheticCt.PATIENTS[s % SyntheticCt.PATIENTS.length][0].split("\\^")[0];
+            String prefix = family.substring(0, Math.min(3, family.length()));
+            int byName = 0;
+            for (int o : stored) {
+                if (SyntheticCt.PATIENTS[o % SyntheticCt.PATIENTS.length][0].startsWith(prefix)) {
+                    byName++;
+                }
+            }
+            out.add(new Query("PatientName=" + enc(prefix + "*"), byName));
+            int from = 1 + s % 28;
+            int to = Math.min(28, from + 2);
+            int byDate = 0;
+            for (int o : stored) {
+                int day = 1 + o % 28;
+                if (day >= from && day <= to) {
+                    byDate++;
+                }
+            }
+            out.add(new Query(String.format(Locale.ROOT, "StudyDate=202611%02d-202611%02d", from, to), byDate));
+            out.add(new Query("AccessionNumber=" + String.format(Locale.ROOT, "ACC%07d", 2026000 + s), 1));
+        }
+        return out;
+    }
+
+    /** {@code /metadata} of the last study: first request (cold), then {@value #METADATA_WARM} warm. */
+    private void metadata(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
+        int study = ct.studies() - 1;
+        int expected = instancesOf(ct, study);
+        String path = "/studies/" + SyntheticCt.uid("study/" + study) + "/metadata";
+        long cold = timedMetadata(t, path, expected);
+        long[] warm = new long[METADATA_WARM];
+        for (int i = 0; i < warm.length; i++) {
+            warm[i] = timedMetadata(t, path, expected);
+        }
+        r.metadataCold = cold;
+        r.metadataInstances = expected;
+        r.metadataWarm = Optional.of(Latency.of(warm));
+        System.out.printf(Locale.ROOT, "  metadata: study of %d instances: cold %.1f ms; warm %s%n", expected,
+                cold / 1e6, r.metadataWarm.get());
+    }
+
+    private long timedMetadata(Target t, String path, int expected) throws IOException, InterruptedException,
+            BenchFailure {
+        HttpRequest req = t.request(path).header("Accept", DICOM_JSON).GET().build();
+        long t0 = System.nanoTime();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        long nanos = System.nanoTime() - t0;
+        int instances = count(resp.body(), "\"00080018\"");
+        if (resp.statusCode() != 200 || instances != expected) {
+            throw new BenchFailure("metadata answered " + resp.statusCode() + " with " + instances
+                    + " instances, expected " + expected + ": " + abbreviate(resp.body()));
+        }
+        return nanos;
+    }
+
+    /** WADO-RS whole-study retrieval, every study {@value #WADO_REPEAT} times, in turn. */
+    private void wado(Target t, Dataset ct, TargetResult r) throws IOException, InterruptedException, BenchFailure {
+        long bytes = 0;
+        long nanos = 0;
+        int retrievals = 0;
+        for (int rep = 0; rep < WADO_REPEAT; rep++) {
+            for (int s = 0; s < ct.studies(); s++) {
+                long t0 = System.nanoTime();
+                long got = retrieve(t, SyntheticCt.uid("study/" + s), instancesOf(ct, s), s);
+                nanos += System.nanoTime() - t0;
+                bytes += got;
+                retrievals++;
+            }
+        }
+        r.wadoBytes = bytes;
+        r.wadoSeconds = nanos / 1e9;
+        System.out.printf(Locale.ROOT, "  WADO-RS: %d study retrievals, %.1f MB in %.2f s: %.1f MB/s "
+                + "(every answer had the study's instance count)%n", retrievals, bytes / MB, r.wadoSeconds,
+                bytes / MB / r.wadoSeconds);
+    }
+
+    /**
+     * Retrieves one whole study (PS3.18 10.4.1.1.1) and reads the body to its end; checks the part
+     * count. Returns the body bytes.
+     */
+    private long retrieve(Target t, String studyUid, int expected, int s) throws IOException, InterruptedException,
+            BenchFailure {
+        String accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+        HttpRequest req = t.request("/studies/" + studyUid).header("Accept", accept).GET().build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        if (resp.statusCode() != 200) {
+            String body;
+            try (InputStream in = resp.body()) {
+                body = new String(in.readNBytes(400), StandardCharsets.UTF_8);
+            }
+            throw new BenchFailure("WADO-RS study " + s + " answered " + resp.statusCode() + ": " + abbreviate(body));
+        }
+        String boundary = boundary(resp.headers().firstValue("Content-Type").orElse(""))
+                .orElseThrow(() -> new BenchFailure("WADO-RS answer without a multipart boundary: "
+                        + resp.headers().firstValue("Content-Type").orElse("(no Content-Type)")));
+        PartCounter counter = new PartCounter(("--" + boundary).getBytes(StandardCharsets.US_ASCII));
+        long got = 0;
+        try (InputStream in = resp.body()) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                counter.feed(buf, n);
+                got += n;
+            }
+        }
+        // One delimiter before each part plus the closing one (RFC 2046 5.1.1); the server chooses
+        // a boundary that does not occur in the parts.
+        int parts = counter.matches() - 1;
+        if (parts != expected) {
+            throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
+        }
+        return got;
+    }
+
+    /** The boundary parameter of a multipart Content-Type (RFC 2046 5.1.1), quoted or not. */
+    static Optional<String> boundary(String contentType) {
+        Matcher m = Pattern.compile("(?i)boundary=(\"([^\"]+)\"|[^;\\s]+)").matcher(contentType);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(2) != null ? m.group(2) : m.group(1));
+    }
+
+    /**
+     * Counts occurrences of a byte pattern in a stream fed in chunks (Knuth-Morris-Pratt, so a
+     * match across chunk borders counts). Not thread-safe.
+     */
+    static final class PartCounter {
+        private final byte[] pattern;
+        private final int[] fail;
+        private int state;
+        private int matches;
+
+        PartCounter(byte[] pattern) {
+            this.pattern = pattern;
+            this.fail = new int[pattern.length];
+            for (int i = 1, k = 0; i < pattern.length; i++) {
+                while (k > 0 && pattern[i] != pattern[k]) {
+                    k = fail[k - 1];
+                }
+                if (pattern[i] == pattern[k]) {
+                    k++;
+                }
+                fail[i] = k;
+            }
+        }
+
+        void feed(byte[] buf, int n) {
+            int k = state;
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                while (k > 0 && b != pattern[k]) {
+                    k = fail[k - 1];
+                }
+                if (b == pattern[k]) {
+                    k++;
+                }
+                if (k == pattern.length) {
+                    matches++;
+                    k = fail[k - 1];
+                }
+            }
+            state = k;
+        }
+
+        int matches() {
+            return matches;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Targets
+
+    enum Kind {
+        HUB("hub", "hub"), ORTHANC("orthanc", "Orthanc + DICOMweb plugin");
+
+        final String id;
+        final String label;
+
+        Kind(String id, String label) {
+            this.id = id;
+            this.label = label;
+        }
+    }
+
+    /** A started target: its DICOMweb root, how to authorise and how it counts stored instances. */
+    record Target(Kind kind, Process process, int httpPort, String root, Optional<String> writeToken,
+            Optional<String> readToken) {
+        HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + root + path))
+                    .timeout(REQUEST_TIMEOUT);
+            // STOW needs dicomweb.write; reads use the demo token the hub prints (dicomweb.read).
+            Optional<String> token = path.equals("/studies") ? writeToken : readToken;
+            token.ifPresent(tk -> b.header("Authorization", "Bearer " + tk));
+            return b;
+        }
+
+        OptionalLong instanceCount() {
+            try {
+                return kind == Kind.HUB
+                        ? IngestBenchmark.jsonNumber(IngestBenchmark.httpGet(httpPort, "/health"), "instances")
+                        : IngestBenchmark.jsonNumber(IngestBenchmark.httpGet(httpPort, "/statistics"), "CountInstances");
+            } catch (IOException e) {
+                return OptionalLong.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalLong.empty();
+            }
+        }
+
+        String countSource() {
+            return kind == Kind.HUB ? "hub /health instances" : "Orthanc /statistics CountInstances";
+        }
+    }
+
+    /**
+     * The hub in demo mode with a fresh data directory: a write token ({@code dicomweb.read} and
+     * {@code dicomweb.write}, institution demo) is issued with {@code huizhen token} against that
+     * directory before {@code serve} starts, so both use the same signing key in {@code keys/};
+     * the read token is the demo token {@code serve} prints.
+     */
+    private Target startHub(Path runDir, Path log) throws IOException, InterruptedException, TargetUnavailable {
+        if (options.hubUnavailable().isPresent()) {
+            throw new TargetUnavailable(options.hubUnavailable().get());
+        }
+        if (!Files.isRegularFile(options.hubJar())) {
+            throw new TargetUnavailable("hub jar not found: " + options.hubJar());
+        }
+        Path data = Files.createDirectories(runDir.resolve("data"));
+        String java = IngestBenchmark.javaBinary();
+        String writeToken = stdoutOf(Duration.ofSeconds(60), List.of(java, "-jar", options.hubJar().toString(),
+                "token", "--data", data.toString(), "--institution", "demo", "--role", "reader",
+                "--scope", "dicomweb.read", "--scope", "dicomweb.write", "--accept-any-ae"));
+        int dicom = IngestBenchmark.freePort();
+        int httpPort = IngestBenchmark.freePort();
+        Process p = processes.start(List.of(java, "-Xmx" + options.hubXmx(), "-jar", options.hubJar().toString(),
+                "serve", "--data", data.toString(), "--dicom-port", String.valueOf(dicom), "--http-port",
+                String.valueOf(httpPort), "--ae-title", IngestBenchmark.HUB_AE, "--accept-any-ae"),
+                // Loopback only (the defaults bind 0.0.0.0); environment overrides of dicom.bind / http.bind.
+                Map.of("HUIZHEN_DICOM_BIND", "127.0.0.1", "HUIZHEN_HTTP_BIND", "127.0.0.1"), log);
+        try {
+            IngestBenchmark.awaitEcho(p, IngestBenchmark.HUB_AE, dicom, log);
+            String demo = awaitDemoToken(p, log);
+            System.out.println("  hub started (fresh data directory, -Xmx" + options.hubXmx()
+                    + "); write token from 'huizhen token', read token = serve's demo token");
+            return new Target(Kind.HUB, p, httpPort, "/dicomweb", Optional.of(writeToken), Optional.of(demo));
+        } catch (IOException | InterruptedException | TargetUnavailable | RuntimeException e) {
+            processes.stop(p);
+            throw e;
+        }
+    }
+
+    /** The line after "demo token" in serve's output. */
+    private static String awaitDemoToken(Process p, Path log) throws IOException, InterruptedException,
+            TargetUnavailable {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).contains("demo token") && !lines.get(i + 1).isBlank()) {
+                    return lines.get(i + 1).strip();
+                }
+            }
+            if (!p.isAlive()) {
+                break;
+            }
+            p.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        throw new TargetUnavailable("serve printed no demo token: " + IngestBenchmark.lastLine(log));
+    }
+
+    /** Runs a short command; returns its standard output stripped, or fails with its standard error. */
+    private static String stdoutOf(Duration timeout, List<String> command) throws IOException, InterruptedException,
+            TargetUnavailable {
+        Path out = Files.createTempFile("bench-out", ".txt");
+        Path err = Files.createTempFile("bench-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new TargetUnavailable(command.get(3) + " timed out");
+            }
+            String stdout = Files.readString(out).strip();
+            if (p.exitValue() != 0 || stdout.isEmpty() || stdout.contains("\n")) {
+                throw new TargetUnavailable("'huizhen " + command.get(3) + "' exit " + p.exitValue() + ": "
+                        + abbreviate(Files.readString(err).strip()));
+            }
+            return stdout;
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * Debian's Orthanc with the DICOMweb plugin loaded and enabled under {@code /dicom-web/}, its
+     * own storage and SQLite index in the run directory, no authentication, loopback callers only
+     * ({@code RemoteAccessAllowed: false}), DICOM server off (only
+     * HTTP is measured); everything else at its defaults (notably {@code SyncStorageArea: true}: it
+     * fsyncs, like the hub).
+     */
+    private Target startOrthanc(Path runDir, Path log) throws IOException, InterruptedException, TargetUnavailable {
+        if (!Files.isRegularFile(options.orthancPlugin())) {
+            throw new TargetUnavailable("Orthanc DICOMweb plugin not found: " + options.orthancPlugin()
+                    + " (install orthanc-dicomweb)");
+        }
+        int httpPort = IngestBenchmark.freePort();
+        Path storage = Files.createDirectories(runDir.resolve("storage"));
+        Path index = Files.createDirectories(runDir.resolve("index"));
+        String config = """
+                {
+                  "Name": "HuizhenBenchOrthanc",
+                  "StorageDirectory": "%s",
+                  "IndexDirectory": "%s",
+                  "StorageCompression": false,
+                  "Plugins": ["%s"],
+                  "HttpServerEnabled": true,
+                  "HttpPort": %d,
+                  "RemoteAccessAllowed": false,
+                  "AuthenticationEnabled": false,
+                  "OrthancExplorerEnabled": false,
+                  "WebDavEnabled": false,
+                  "DicomServerEnabled": false,
+                  "SaveJobs": false,
+                  "DicomWeb": {"Enable": true, "Root": "/dicom-web/", "EnableWado": false}
+                }
+                """.formatted(storage, index, options.orthancPlugin(), httpPort);
+        Path configFile = runDir.resolve("orthanc.json");
+        Files.writeString(configFile, config);
+        Process p = processes.start(List.of("Orthanc", configFile.toString()), Map.of(), log);
+        try {
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!p.isAlive()) {
+                    throw new TargetUnavailable("Orthanc exited with code " + p.exitValue() + ": "
+                            + IngestBenchmark.lastLine(log));
+                }
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                            + "/dicom-web/studies")).timeout(Duration.ofSeconds(5)).header("Accept", DICOM_JSON)
+                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        System.out.println("  Orthanc started (fresh storage and index), DICOMweb plugin answering");
+                        return new Target(Kind.ORTHANC, p, httpPort, "/dicom-web", Optional.empty(), Optional.empty());
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                p.waitFor(250, TimeUnit.MILLISECONDS);
+            }
+            throw new TargetUnavailable("Orthanc DICOMweb did not answer within " + READY_TIMEOUT.toSeconds() + " s: "
+                    + IngestBenchmark.lastLine(log));
+        } catch (InterruptedException | TargetUnavailable | RuntimeException e) {
+            processes.stop(p);
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Results
+
+    /** A failed phase; the message is printed in the target's row. */
+    static final class BenchFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BenchFailure(String message) {
+            super(message);
+        }
+    }
+
+    record Query(String params, int expected) {
+    }
+
+    /** Latency percentiles (nearest rank) of one series of requests. */
+    record Latency(int n, double p50Ms, double p99Ms, double maxMs) {
+        static Latency of(long[] nanos) {
+            long[] s = nanos.clone();
+            java.util.Arrays.sort(s);
+            return new Latency(s.length, rank(s, 0.50) / 1e6, rank(s, 0.99) / 1e6, s[s.length - 1] / 1e6);
+        }
+
+        private static long rank(long[] sorted, double p) {
+            int i = (int) Math.ceil(p * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", p50Ms, p99Ms, maxMs, n);
+        }
+    }
+
+    /** What one target achieved; filled in phase by phase by the main thread. */
+    static final class TargetResult {
+        double stowSeconds;
+        int stowInstances;
+        long stowBytes;
+        Optional<Latency> qido = Optional.empty();
+        long metadataCold = -1;
+        int metadataInstances;
+        Optional<Latency> metadataWarm = Optional.empty();
+        long wadoBytes;
+        double wadoSeconds;
+        final List<String> notes = new ArrayList<>();
+        private String failure;
+
+        void fail(String why) {
+            if (failure == null) {
+                failure = why;
+            }
+        }
+
+        Optional<String> failure() {
+            return Optional.ofNullable(failure);
+        }
+
+        OptionalDouble stowPerSecond() {
+            return stowSeconds > 0 ? OptionalDouble.of(stowInstances / stowSeconds) : OptionalDouble.empty();
+        }
+
+        OptionalDouble stowMbPerSecond() {
+            return stowSeconds > 0 ? OptionalDouble.of(stowBytes / MB / stowSeconds) : OptionalDouble.empty();
+        }
+
+        OptionalDouble wadoMbPerSecond() {
+            return wadoSeconds > 0 ? OptionalDouble.of(wadoBytes / MB / wadoSeconds) : OptionalDouble.empty();
+        }
+    }
+
+    private void printTable(Map<Kind, TargetResult> results, Dataset ct) {
+        TargetResult hub = results.getOrDefault(Kind.HUB, new TargetResult());
+        TargetResult orthanc = results.getOrDefault(Kind.ORTHANC, new TargetResult());
+        System.out.println();
+        System.out.printf(Locale.ROOT, "DICOMweb (%d CT instances in %d studies, %.1f MB; Java HttpClient, 127.0.0.1)%n",
+                ct.files().size(), ct.studies(), ct.bytes() / MB);
+        String fmt = "%-34s | %10s | %10s | %11s | %s%n";
+        String head = String.format(Locale.ROOT, fmt, "measure", "hub", "Orthanc", "hub/Orthanc", "better");
+        System.out.print(head);
+        System.out.println("-".repeat(head.length() + 4));
+        row(fmt, "STOW-RS instances/s", hub.stowPerSecond(), orthanc.stowPerSecond(), "higher");
+        row(fmt, "STOW-RS MB/s", hub.stowMbPerSecond(), orthanc.stowMbPerSecond(), "higher");
+        row(fmt, "QIDO-RS p50 ms", hub.qido.map(Latency::p50Ms), orthanc.qido.map(Latency::p50Ms), "lower");
+        row(fmt, "QIDO-RS p99 ms", hub.qido.map(Latency::p99Ms), orthanc.qido.map(Latency::p99Ms), "lower");
+        String mi = " (" + Math.max(hub.metadataInstances, orthanc.metadataInstances) + " inst)";
+        row(fmt, "metadata cold ms" + mi, cold(hub), cold(orthanc), "lower");
+        row(fmt, "metadata warm p50 ms" + mi, hub.metadataWarm.map(Latency::p50Ms),
+                orthanc.metadataWarm.map(Latency::p50Ms), "lower");
+        row(fmt, "metadata warm p99 ms" + mi, hub.metadataWarm.map(Latency::p99Ms),
+                orthanc.metadataWarm.map(Latency::p99Ms), "lower");
+        row(fmt, "WADO-RS study retrieval MB/s", hub.wadoMbPerSecond(), orthanc.wadoMbPerSecond(), "higher");
+        for (Map.Entry<Kind, TargetResult> e : results.entrySet()) {
+            System.out.println("  " + e.getKey().label + ": " + e.getValue().failure().map(f -> "FAILED: " + f)
+                    .orElse("ok, " + String.join("; ", e.getValue().notes)));
+        }
+        System.out.println();
+        System.out.println("Goals (issue):");
+        System.out.println("  STOW-RS throughput hub >= 2x Orthanc: " + ratioVerdict(hub.stowPerSecond(),
+                orthanc.stowPerSecond()));
+        System.out.println("  WADO-RS throughput hub >= 2x Orthanc: " + ratioVerdict(hub.wadoMbPerSecond(),
+                orthanc.wadoMbPerSecond()));
+        System.out.println("  QIDO-RS p99 < 50 ms (hub, " + ct.studies() + " studies): " + hub.qido
+                .map(q -> String.format(Locale.ROOT, "%.1f ms (%s)", q.p99Ms(), q.p99Ms() < 50 ? "met" : "NOT met"))
+                .orElse("n/a") + "; at 100,000 studies: " + (options.big() ? "see the index benchmark below"
+                        : "not run (--big)"));
+        System.out.println("  metadata warm < 200 ms for 1,000 instances: " + hub.metadataWarm
+                .map(q -> String.format(Locale.ROOT, "not measured at 1,000; at %d instances hub p99 %.1f ms "
+                        + "(%s for this size)", hub.metadataInstances, q.p99Ms(), q.p99Ms() < 200 ? "under" : "OVER"))
+                .orElse("n/a"));
+    }
+
+    private static OptionalDouble cold(TargetResult r) {
+        return r.metadataCold >= 0 ? OptionalDouble.of(r.metadataCold / 1e6) : OptionalDouble.empty();
+    }
+
+    private static void row(String fmt, String name, Optional<Double> hub, Optional<Double> orthanc, String better) {
+        row(fmt, name, hub.map(OptionalDouble::of).orElse(OptionalDouble.empty()),
+                orthanc.map(OptionalDouble::of).orElse(OptionalDouble.empty()), better);
+    }
+
+    private static void row(String fmt, String name, OptionalDouble hub, OptionalDouble orthanc, String better) {
+        String ratio = hub.isPresent() && orthanc.isPresent() && orthanc.getAsDouble() > 0
+                ? String.format(Locale.ROOT, "%.2fx", hub.getAsDouble() / orthanc.getAsDouble()) : "n/a";
+        System.out.printf(Locale.ROOT, fmt, name, num(hub), num(orthanc), ratio, better);
+    }
+
+    private static String num(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble()) : "-";
+    }
+
+    private static String ratioVerdict(OptionalDouble hub, OptionalDouble orthanc) {
+        if (hub.isEmpty() || orthanc.isEmpty()) {
+            return "n/a";
+        }
+        double x = hub.getAsDouble() / orthanc.getAsDouble();
+        return String.format(Locale.ROOT, "%.2fx (%s)", x, x >= 2.0 ? "met" : "NOT met");
+    }
+
+    static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").strip();
+        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Options
+
+    record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
+            List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
+            boolean big, boolean help) {
+        static final String USAGE = """
+                usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
+                                             [--warmup N] [--work DIR] [--targets hub,orthanc]
+                                             [--hub-xmx SIZE] [--big]
+                  --instances N    CT instances, 100 per study (default 500 = 5 studies)
+                  --batch N        instances per STOW-RS request (default 10)
+                  --concurrency N  concurrent STOW-RS requests (default 4)
+                  --queries N      timed QIDO-RS study searches (default 200)
+                  --warmup N       instances of other studies sent and read back untimed before the
+                                   timed phases, so a JVM target is measured warm (default 100; 0 = none)
+                  --work DIR       work directory; generated data is cached there (shared with run-ingest.sh)
+                                   (default: a temporary directory deleted at exit)
+                  --targets LIST   hub, orthanc or both (default both)
+                  --hub-xmx SIZE   hub heap (default 1g)
+                  --big            also run the hub's index lookup benchmark at 100,000 studies
+                """;
+
+        static Options parse(String[] args) throws IOException {
+            int instances = 500;
+            int batch = 10;
+            int concurrency = 4;
+            int queries = 200;
+            int warmup = 100;
+            Path work = null;
+            List<Kind> targets = List.of(Kind.HUB, Kind.ORTHANC);
+            Path hubJar = Path.of("hub-server/target/huizhen.jar").toAbsolutePath();
+            Optional<String> hubUnavailable = Optional.empty();
+            String hubXmx = "1g";
+            Path plugin = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
+            boolean big = false;
+            boolean help = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--instances" -> instances = positive(a, value(args, ++i, a));
+                    case "--batch" -> batch = positive(a, value(args, ++i, a));
+                    case "--concurrency" -> concurrency = positive(a, value(args, ++i, a));
+                    case "--queries" -> queries = positive(a, value(args, ++i, a));
+                    case "--warmup" -> warmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
+                    case "--work" -> work = Path.of(value(args, ++i, a)).toAbsolutePath();
+                    case "--targets" -> {
+                        List<Kind> t = new ArrayList<>();
+                        for (String s : value(args, ++i, a).split(",")) {
+                            switch (s.strip()) {
+                                case "hub" -> t.add(Kind.HUB);
+                                case "orthanc" -> t.add(Kind.ORTHANC);
+                                case "" -> { }
+                                default -> throw new IllegalArgumentException("unknown target '" + s
+                                        + "' (hub, orthanc)");
+                            }
+                        }
+                        targets = List.copyOf(t);
+                    }
+                    case "--hub-jar" -> hubJar = Path.of(value(args, ++i, a)).toAbsolutePath();
+                    case "--hub-unavailable" -> hubUnavailable = Optional.of(value(args, ++i, a));
+                    case "--hub-xmx" -> hubXmx = value(args, ++i, a);
+                    case "--orthanc-plugin" -> plugin = Path.of(value(args, ++i, a));
+                    case "--big" -> big = true;
+                    case "-h", "--help" -> help = true;
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            boolean temp = work == null;
+            if (temp && !help) {
+                work = Files.createTempDirectory("huizhen-dwbench-");
+            }
+            return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
+                    hubXmx, plugin, big, help);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int positive(String option, String v) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(option + " needs a positive integer, got '" + v + "'");
+        }
+    }
+}
