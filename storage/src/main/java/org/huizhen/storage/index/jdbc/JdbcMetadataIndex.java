@@ -591,13 +591,13 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     // ---------------------------------------------------------------- reads
 
     /** Columns read by {@link #storedInstance}, in its order. */
-    static final String INSTANCE_COLUMNS = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
+    private static final String INSTANCE_COLUMNS = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
             + " st.study_uid, se.series_uid, i.sop_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax_uid,"
             + " i.specific_character_set, i.blob_id, i.size_bytes, i.sha256, i.version, oi.code, i.protocol,"
             + " i.calling_ae, i.called_ae, i.remote_host, i.received_at";
 
     /** Instance with its series, study, patient (pi: the patient's institution) and origin institution (oi). */
-    static final String INSTANCE_FROM = " FROM instance i"
+    private static final String INSTANCE_FROM = " FROM instance i"
             + " JOIN series se ON se.id = i.series_pk"
             + " JOIN study st ON st.id = se.study_pk"
             + " JOIN patient p ON p.id = st.patient_pk"
