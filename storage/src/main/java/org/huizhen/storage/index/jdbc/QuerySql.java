@@ -178,9 +178,13 @@ final class QuerySql {
             }
         }
         if (q.institutionId().isPresent()) {
-            // Deliberately not an index condition (see INSTITUTION_CODE): the selective keys (date
-            // range, name, accession, UIDs) or the order index drive the plan.
-            conditions.add(INSTITUTION_CODE + " = ?");
+            if (level == QueryLevel.PATIENT) {
+                // Not an index condition (see INSTITUTION_CODE): the patient keys drive the plan.
+                conditions.add(INSTITUTION_CODE + " = ?");
+            } else {
+                // The study's copy of its institution, leading ix_study_institution_order.
+                conditions.add("st.institution_id = (SELECT s_in.id FROM institution s_in WHERE s_in.code = ?)");
+            }
             params.add(q.institutionId().get());
         }
         if (level == QueryLevel.INSTANCE) {
