@@ -1,17 +1,16 @@
 package org.huizhen.storage.index.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 
