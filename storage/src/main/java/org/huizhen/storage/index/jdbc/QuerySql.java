@@ -94,14 +94,10 @@ final class QuerySql {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder(selectList(q.level())).append(from(q.level()));
         sql.append(where(q, params));
-        if (q.institutionId().isPresent() && q.level() != QueryLevel.PATIENT) {
-            // A constant within the scope, so the order is unchanged; it lets H2 see that
-            // ix_study_institution_order already returns rows in this order and stop at the limit
-            // instead of building (counts included) and sorting every match.
-            sql.append(orderBy(q.level()).replace(" ORDER BY ", " ORDER BY st.institution_id, "));
-        } else {
-            sql.append(orderBy(q.level()));
-        }
+        // Not prefixed with st.institution_id to make scoped results "index sorted" on H2: H2 then
+        // prefers walking the institution's studies in order over a selective name or ID key
+        // (measured: 69,000 reads instead of 250 for a name prefix at 100,000 studies).
+        sql.append(orderBy(q.level()));
         if (q.offset() > 0) {
             sql.append(" OFFSET ").append(q.offset()).append(" ROWS");
         }
