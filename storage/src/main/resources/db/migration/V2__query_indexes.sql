@@ -20,10 +20,21 @@ CREATE TABLE patient_name_key (
 );
 CREATE INDEX ix_patient_name_key ON patient_name_key (name_key);
 
+-- Queries are scoped to the calling institution. The institution of a study's patient record,
+-- copied onto the study (a study never moves to another patient record, so the copy never goes
+-- stale), lets one index serve "this institution's studies, newest first" and "this
+-- institution's studies in a date range" without visiting other institutions' studies: a
+-- clinic with 1 % of the hub's studies would otherwise read through everyone's.
+ALTER TABLE study ADD COLUMN institution_id BIGINT REFERENCES institution (id);
+UPDATE study SET institution_id = (SELECT p.institution_id FROM patient p WHERE p.id = study.patient_pk);
+ALTER TABLE study ALTER COLUMN institution_id SET NOT NULL;
+
 -- Study-level results are ordered by Study Date, Study Time (newest first, undated last), then
--- key; this index in exactly that order lets a paged query ("the 100 newest studies", QIDO-RS
+-- key; indexes in exactly that order let a paged query ("the 100 newest studies", QIDO-RS
 -- without filters) read the first rows of the index instead of sorting every study.
 CREATE INDEX ix_study_order ON study (study_date DESC NULLS LAST, study_time DESC NULLS LAST, id DESC);
+CREATE INDEX ix_study_institution_order ON study (institution_id, study_date DESC NULLS LAST,
+    study_time DESC NULLS LAST, id DESC);
 
 -- Study ID and Referring Physician's Name are less common keys; Patient ID, Accession Number,
 -- Study Date, the UIDs and the parent keys are already indexed by V1.

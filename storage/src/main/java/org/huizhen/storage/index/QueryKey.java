@@ -8,8 +8,10 @@ package org.huizhen.storage.index;
  * <p>A key of a level above the query level constrains the entities above the returned ones
  * (Study Root: a SERIES query with a StudyInstanceUID); a key of a level below it keeps the
  * entities that have at least one matching entity below (a STUDY query by Modality).
+ *
+ * <p>Constant names are the DICOM keywords, not Java's upper case, so that they read as in the
+ * standard and {@code valueOf(keyword)} works.
  */
-@SuppressWarnings("java:S115") // constant names are the DICOM keywords on purpose
 public enum QueryKey {
     /** (0010,0020) LO Patient ID. */
     PatientID(0x00100020, QueryLevel.PATIENT, ValueKind.TEXT),

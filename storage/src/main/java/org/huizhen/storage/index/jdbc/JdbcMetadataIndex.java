@@ -220,7 +220,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         OffsetDateTime at = utc(origin.receivedAt());
         long institutionPk = institution(c, origin.institutionId(), at);
         long patientPk = patient(c, institutionPk, record.patient(), at);
-        long studyPk = study(c, patientPk, record.study(), at);
+        long studyPk = study(c, institutionPk, patientPk, record.study(), at);
         long seriesPk = series(c, studyPk, record.series(), at);
         return instance(c, seriesPk, institutionPk, record, at);
     }
@@ -346,7 +346,9 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         }
     }
 
-    private static long study(Connection c, long patientPk, StudyData s, OffsetDateTime at) throws SQLException {
+    /** The study row; {@code institutionPk} is its patient's institution (kept on the study for scoped queries). */
+    private static long study(Connection c, long institutionPk, long patientPk, StudyData s, OffsetDateTime at)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, patient_pk FROM study WHERE study_uid = ?"
                 + " FOR UPDATE")) {
             ps.setString(1, s.studyInstanceUid());
@@ -383,7 +385,8 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO study (study_uid, patient_pk, study_date,"
                 + " study_time, accession_number, study_id, description, referring_physician, modalities,"
-                + " created_at, updated_at, last_received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                + " created_at, updated_at, last_received_at, institution_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 new String[] {"id"})) {
             ps.setString(1, s.studyInstanceUid());
             ps.setLong(2, patientPk);
@@ -396,6 +399,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             ps.setObject(9, at);
             ps.setObject(10, at);
             ps.setObject(11, at);
+            ps.setLong(12, institutionPk);
             ps.executeUpdate();
             return generatedKey(ps);
         }
@@ -591,13 +595,13 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     // ---------------------------------------------------------------- reads
 
     /** Columns read by {@link #storedInstance}, in its order. */
-    static final String INSTANCE_COLUMNS = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
+    private static final String INSTANCE_COLUMNS = "SELECT i.id, se.id, st.id, p.id, pi.code, p.patient_id, p.issuer,"
             + " st.study_uid, se.series_uid, i.sop_uid, i.sop_class_uid, i.instance_number, i.transfer_syntax_uid,"
             + " i.specific_character_set, i.blob_id, i.size_bytes, i.sha256, i.version, oi.code, i.protocol,"
             + " i.calling_ae, i.called_ae, i.remote_host, i.received_at";
 
     /** Instance with its series, study, patient (pi: the patient's institution) and origin institution (oi). */
-    static final String INSTANCE_FROM = " FROM instance i"
+    private static final String INSTANCE_FROM = " FROM instance i"
             + " JOIN series se ON se.id = i.series_pk"
             + " JOIN study st ON st.id = se.study_pk"
             + " JOIN patient p ON p.id = st.patient_pk"

@@ -31,9 +31,9 @@ import org.huizhen.storage.index.StudySummary;
  *
  * <p>Shape, for a STUDY query:
  * <pre>
- * SELECT st..., p..., counts FROM study st JOIN patient p ... JOIN institution pi ...
+ * SELECT st..., p..., institution code, counts FROM study st JOIN patient p ON ...
  *  WHERE [patient and study keys on p / st]
- *    AND [pi.code = institution]
+ *    AND [(SELECT code FROM institution WHERE id = p.institution_id) = institution]
  *    AND EXISTS (SELECT 1 FROM series x_se JOIN instance x_i ... WHERE x_se.study_pk = st.id
  *                AND x_i.available [AND series and instance keys on x_se / x_i])
  *  ORDER BY st.study_date DESC NULLS LAST, st.study_time DESC NULLS LAST, st.id DESC
@@ -74,6 +74,15 @@ final class QuerySql {
     private static final char ESCAPE = '\\';
     private static final String LIKE = " LIKE ? ESCAPE '\\'";
 
+    /**
+     * Institution code of the patient record. A scalar subquery, not a join: with institution in
+     * the FROM list H2 starts the join at that one-row table and walks every patient of the
+     * institution (its statistics assume an institution has few patients), ignoring the
+     * selective keys; the same expression is the scope check.
+     */
+    private static final String INSTITUTION_CODE = "(SELECT s_in.code FROM institution s_in"
+            + " WHERE s_in.id = p.institution_id)";
+
     private static final String PATIENT_COLUMNS = "p.patient_id, p.issuer, p.name_text, p.name_alphabetic,"
             + " p.name_ideographic, p.name_phonetic, p.birth_date, p.sex";
 
@@ -85,6 +94,9 @@ final class QuerySql {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder(selectList(q.level())).append(from(q.level()));
         sql.append(where(q, params));
+        // Not prefixed with st.institution_id to make scoped results "index sorted" on H2: H2 then
+        // prefers walking the institution's studies in order over a selective name or ID key
+        // (measured: 69,000 reads instead of 250 for a name prefix at 100,000 studies).
         sql.append(orderBy(q.level()));
         if (q.offset() > 0) {
             sql.append(" OFFSET ").append(q.offset()).append(" ROWS");
@@ -106,14 +118,14 @@ final class QuerySql {
 
     private static String selectList(QueryLevel level) {
         return switch (level) {
-            case PATIENT -> "SELECT p.id, pi.code, " + PATIENT_COLUMNS
+            case PATIENT -> "SELECT p.id, " + INSTITUTION_CODE + ", " + PATIENT_COLUMNS
                     + ", (SELECT COUNT(DISTINCT c_st.id) FROM study c_st JOIN series c_se ON c_se.study_pk = c_st.id"
                     + "   JOIN instance c_i ON c_i.series_pk = c_se.id WHERE c_st.patient_pk = p.id AND c_i.available)"
                     + ", (SELECT COUNT(DISTINCT c_se.id) FROM study c_st JOIN series c_se ON c_se.study_pk = c_st.id"
                     + "   JOIN instance c_i ON c_i.series_pk = c_se.id WHERE c_st.patient_pk = p.id AND c_i.available)"
                     + ", (SELECT COUNT(*) FROM study c_st JOIN series c_se ON c_se.study_pk = c_st.id"
                     + "   JOIN instance c_i ON c_i.series_pk = c_se.id WHERE c_st.patient_pk = p.id AND c_i.available)";
-            case STUDY -> "SELECT st.id, st.patient_pk, pi.code, " + PATIENT_COLUMNS
+            case STUDY -> "SELECT st.id, st.patient_pk, " + INSTITUTION_CODE + ", " + PATIENT_COLUMNS
                     + ", st.study_uid, st.study_date, st.study_time, st.accession_number, st.study_id, st.description,"
                     + " st.referring_physician, st.modalities, st.last_received_at"
                     + ", (SELECT COUNT(DISTINCT c_i.series_pk) FROM series c_se JOIN instance c_i"
@@ -121,19 +133,25 @@ final class QuerySql {
                     + ", (SELECT COUNT(*) FROM series c_se JOIN instance c_i"
                     + "   ON c_i.series_pk = c_se.id WHERE c_se.study_pk = st.id AND c_i.available)";
             case SERIES -> "SELECT se.id, se.study_pk, se.series_uid, se.modality, se.series_number, se.body_part,"
-                    + " se.description, st.study_uid, pi.code, p.patient_id, p.issuer"
+                    + " se.description, st.study_uid, " + INSTITUTION_CODE + ", p.patient_id, p.issuer"
                     + ", (SELECT COUNT(*) FROM instance c_i WHERE c_i.series_pk = se.id AND c_i.available)";
-            case INSTANCE -> JdbcMetadataIndex.INSTANCE_COLUMNS;
+            // The columns JdbcMetadataIndex.storedInstance reads, institutions as subqueries.
+            case INSTANCE -> "SELECT i.id, se.id, st.id, p.id, " + INSTITUTION_CODE + ", p.patient_id, p.issuer,"
+                    + " st.study_uid, se.series_uid, i.sop_uid, i.sop_class_uid, i.instance_number,"
+                    + " i.transfer_syntax_uid, i.specific_character_set, i.blob_id, i.size_bytes, i.sha256, i.version,"
+                    + " (SELECT o_in.code FROM institution o_in WHERE o_in.id = i.origin_institution_pk), i.protocol,"
+                    + " i.calling_ae, i.called_ae, i.remote_host, i.received_at";
         };
     }
 
     private static String from(QueryLevel level) {
-        String patientUp = " JOIN patient p ON p.id = st.patient_pk JOIN institution pi ON pi.id = p.institution_id";
+        String patientUp = " JOIN patient p ON p.id = st.patient_pk";
         return switch (level) {
-            case PATIENT -> " FROM patient p JOIN institution pi ON pi.id = p.institution_id";
+            case PATIENT -> " FROM patient p";
             case STUDY -> " FROM study st" + patientUp;
             case SERIES -> " FROM series se JOIN study st ON st.id = se.study_pk" + patientUp;
-            case INSTANCE -> JdbcMetadataIndex.INSTANCE_FROM;
+            case INSTANCE -> " FROM instance i JOIN series se ON se.id = i.series_pk"
+                    + " JOIN study st ON st.id = se.study_pk" + patientUp;
         };
     }
 
@@ -163,7 +181,13 @@ final class QuerySql {
             }
         }
         if (q.institutionId().isPresent()) {
-            conditions.add("pi.code = ?");
+            if (level == QueryLevel.PATIENT) {
+                // Not an index condition (see INSTITUTION_CODE): the patient keys drive the plan.
+                conditions.add(INSTITUTION_CODE + " = ?");
+            } else {
+                // The study's copy of its institution, leading ix_study_institution_order.
+                conditions.add("st.institution_id = (SELECT s_in.id FROM institution s_in WHERE s_in.code = ?)");
+            }
             params.add(q.institutionId().get());
         }
         if (level == QueryLevel.INSTANCE) {

@@ -474,7 +474,8 @@ abstract class MetadataIndexContract {
             "study, last_received_at", "series, series_uid", "series, study_pk", "instance, sop_uid",
             "instance, series_pk", "instance, blob_id", "patient, patient_id", "patient, name_search",
             "patient, name_ideographic", "patient, birth_date", "patient, institution_id",
-            "instance_history, sop_uid", "instance_version_event, sop_uid"
+            "instance_history, sop_uid", "instance_version_event, sop_uid",
+            "patient_name_key, name_key", "study, study_id"
     })
     void lookupColumnsAreIndexed(String table, String column) throws Exception {
         assertThat(index.leadingIndexColumns(table)).contains(column);
