@@ -614,12 +614,8 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public Optional<StoredInstance> findInstance(String sopInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSTANCE_SELECT + " WHERE i.sop_uid = ? AND i.available")) {
-                ps.setString(1, sopInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(storedInstance(rs)) : Optional.<StoredInstance>empty();
-                }
-            }
+            return firstRow(c, INSTANCE_SELECT + " WHERE i.sop_uid = ? AND i.available",
+                    JdbcMetadataIndex::storedInstance, sopInstanceUid);
         });
     }
 
@@ -627,17 +623,9 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public List<StoredInstance> instancesOfStudy(String studyInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            List<StoredInstance> result = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(INSTANCE_SELECT + " WHERE st.study_uid = ? AND i.available"
-                    + " ORDER BY se.series_number, se.series_uid, i.instance_number, i.sop_uid")) {
-                ps.setString(1, studyInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(storedInstance(rs));
-                    }
-                }
-            }
-            return result;
+            return rows(c, INSTANCE_SELECT + " WHERE st.study_uid = ? AND i.available"
+                    + " ORDER BY se.series_number, se.series_uid, i.instance_number, i.sop_uid",
+                    JdbcMetadataIndex::storedInstance, studyInstanceUid);
         });
     }
 
@@ -645,30 +633,16 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public List<InstanceVersion> versionsOf(String sopInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            List<InstanceVersion> result = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT h.version, h.blob_id, h.size_bytes, h.sha256,"
+            List<InstanceVersion> result = new ArrayList<>(rows(c, "SELECT h.version, h.blob_id, h.size_bytes, h.sha256,"
                     + " h.transfer_syntax_uid, oi.code, h.protocol, h.calling_ae, h.called_ae, h.remote_host,"
                     + " h.received_at, h.superseded_at FROM instance_history h"
                     + " JOIN institution oi ON oi.id = h.origin_institution_pk"
-                    + " WHERE h.sop_uid = ? ORDER BY h.version")) {
-                ps.setString(1, sopInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(version(sopInstanceUid, rs, rs.getObject(12, OffsetDateTime.class).toInstant()));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.version, i.blob_id, i.size_bytes, i.sha256,"
+                    + " WHERE h.sop_uid = ? ORDER BY h.version",
+                    rs -> version(sopInstanceUid, rs, rs.getObject(12, OffsetDateTime.class).toInstant()), sopInstanceUid));
+            firstRow(c, "SELECT i.version, i.blob_id, i.size_bytes, i.sha256,"
                     + " i.transfer_syntax_uid, oi.code, i.protocol, i.calling_ae, i.called_ae, i.remote_host,"
                     + " i.received_at FROM instance i JOIN institution oi ON oi.id = i.origin_institution_pk"
-                    + " WHERE i.sop_uid = ?")) {
-                ps.setString(1, sopInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        result.add(version(sopInstanceUid, rs, null));
-                    }
-                }
-            }
+                    + " WHERE i.sop_uid = ?", rs -> version(sopInstanceUid, rs, null), sopInstanceUid).ifPresent(result::add);
             return result;
         });
     }
@@ -677,24 +651,46 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public List<VersionEvent> versionEventsOf(String sopInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            List<VersionEvent> result = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.occurred_at, e.old_version, e.new_version,"
+            return rows(c, "SELECT e.occurred_at, e.old_version, e.new_version,"
                     + " e.old_sha256, e.new_sha256, oi.code, e.protocol, e.calling_ae, e.called_ae, e.remote_host"
                     + " FROM instance_version_event e JOIN institution oi ON oi.id = e.origin_institution_pk"
-                    + " WHERE e.sop_uid = ? ORDER BY e.new_version")) {
-                ps.setString(1, sopInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    + " WHERE e.sop_uid = ? ORDER BY e.new_version", rs -> {
                         Instant at = rs.getObject(1, OffsetDateTime.class).toInstant();
                         Origin origin = new Origin(rs.getString(6), Protocol.valueOf(rs.getString(7)),
                                 rs.getString(8), rs.getString(9), rs.getString(10), at);
-                        result.add(new VersionEvent(sopInstanceUid, at, rs.getInt(2), rs.getInt(3), rs.getString(4),
-                                rs.getString(5), origin));
-                    }
+                        return new VersionEvent(sopInstanceUid, at, rs.getInt(2), rs.getInt(3), rs.getString(4),
+                                rs.getString(5), origin);
+                    }, sopInstanceUid);
+        });
+    }
+
+    /** Maps one result row; may throw what JDBC throws. */
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql} with string parameters (in order) and maps every row. */
+    private static <T> List<T> rows(Connection c, String sql, RowMapper<T> mapper, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<T> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(mapper.map(rs));
                 }
             }
             return result;
-        });
+        }
+    }
+
+    /** Like {@link #rows}, for a query that names at most one row. */
+    private static <T> Optional<T> firstRow(Connection c, String sql, RowMapper<T> mapper, String... params)
+            throws SQLException {
+        List<T> all = rows(c, sql, mapper, params);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
     }
 
     private static InstanceVersion version(String sopUid, ResultSet rs, Instant supersededAt) throws SQLException {
@@ -812,7 +808,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public Optional<StudySummary> findStudy(String studyInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT st.id, st.patient_pk, pi.code, p.patient_id,"
+            return firstRow(c, "SELECT st.id, st.patient_pk, pi.code, p.patient_id,"
                     + " st.study_date, st.study_time, st.accession_number, st.study_id, st.description,"
                     + " st.referring_physician, st.modalities, st.last_received_at,"
                     + " (SELECT COUNT(DISTINCT i.series_pk) FROM instance i JOIN series se ON se.id = i.series_pk"
@@ -820,20 +816,14 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                     + " (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.series_pk"
                     + "   WHERE se.study_pk = st.id AND i.available)"
                     + " FROM study st JOIN patient p ON p.id = st.patient_pk"
-                    + " JOIN institution pi ON pi.id = p.institution_id WHERE st.study_uid = ?")) {
-                ps.setString(1, studyInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<StudySummary>empty();
-                    }
-                    StudyData study = new StudyData(studyInstanceUid, rs.getObject(5, LocalDate.class),
-                            rs.getObject(6, LocalTime.class), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10));
-                    return Optional.of(new StudySummary(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                            rs.getString(4), study, splitModalities(rs.getString(11)), rs.getInt(13), rs.getInt(14),
-                            rs.getObject(12, OffsetDateTime.class).toInstant()));
-                }
-            }
+                    + " JOIN institution pi ON pi.id = p.institution_id WHERE st.study_uid = ?", rs -> {
+                        StudyData study = new StudyData(studyInstanceUid, rs.getObject(5, LocalDate.class),
+                                rs.getObject(6, LocalTime.class), rs.getString(7), rs.getString(8), rs.getString(9),
+                                rs.getString(10));
+                        return new StudySummary(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), study,
+                                splitModalities(rs.getString(11)), rs.getInt(13), rs.getInt(14),
+                                rs.getObject(12, OffsetDateTime.class).toInstant());
+                    }, studyInstanceUid);
         });
     }
 
@@ -841,24 +831,17 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public List<SeriesSummary> seriesOfStudy(String studyInstanceUid) throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            List<SeriesSummary> result = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT se.id, se.study_pk, se.series_uid, se.modality,"
+            return rows(c, "SELECT se.id, se.study_pk, se.series_uid, se.modality,"
                     + " se.series_number, se.body_part, se.description, COUNT(i.id)"
                     + " FROM series se JOIN study st ON st.id = se.study_pk"
                     + " JOIN instance i ON i.series_pk = se.id AND i.available"
                     + " WHERE st.study_uid = ?"
                     + " GROUP BY se.id, se.study_pk, se.series_uid, se.modality, se.series_number, se.body_part,"
-                    + " se.description ORDER BY se.series_number, se.series_uid")) {
-                ps.setString(1, studyInstanceUid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    + " se.description ORDER BY se.series_number, se.series_uid", rs -> {
                         SeriesData series = new SeriesData(rs.getString(3), rs.getString(4),
                                 rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7));
-                        result.add(new SeriesSummary(rs.getLong(1), rs.getLong(2), series, rs.getInt(8)));
-                    }
-                }
-            }
-            return result;
+                        return new SeriesSummary(rs.getLong(1), rs.getLong(2), series, rs.getInt(8));
+                    }, studyInstanceUid);
         });
     }
 
@@ -867,25 +850,17 @@ public final class JdbcMetadataIndex implements MetadataIndex {
             throws StorageException {
         checkOpen();
         return tx.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.name_text, p.name_alphabetic,"
+            return firstRow(c, "SELECT p.id, p.name_text, p.name_alphabetic,"
                     + " p.name_ideographic, p.name_phonetic, p.birth_date, p.sex FROM patient p"
                     + " JOIN institution pi ON pi.id = p.institution_id"
-                    + " WHERE pi.code = ? AND p.patient_id = ? AND p.issuer = ?")) {
-                ps.setString(1, institutionId);
-                ps.setString(2, patientId);
-                ps.setString(3, issuer == null ? "" : issuer);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<PatientRecord>empty();
-                    }
-                    String text = rs.getString(2);
-                    PatientName name = text == null ? null
-                            : new PatientName(text, rs.getString(3), rs.getString(4), rs.getString(5));
-                    PatientData data = new PatientData(patientId, issuer == null || issuer.isEmpty() ? null : issuer,
-                            name, rs.getObject(6, LocalDate.class), rs.getString(7));
-                    return Optional.of(new PatientRecord(rs.getLong(1), institutionId, data));
-                }
-            }
+                    + " WHERE pi.code = ? AND p.patient_id = ? AND p.issuer = ?", rs -> {
+                        String text = rs.getString(2);
+                        PatientName name = text == null ? null
+                                : new PatientName(text, rs.getString(3), rs.getString(4), rs.getString(5));
+                        PatientData data = new PatientData(patientId, issuer == null || issuer.isEmpty() ? null : issuer,
+                                name, rs.getObject(6, LocalDate.class), rs.getString(7));
+                        return new PatientRecord(rs.getLong(1), institutionId, data);
+                    }, institutionId, patientId, issuer == null ? "" : issuer);
         });
     }
 
