@@ -338,7 +338,8 @@ public final class DicomEcgReader implements EcgFileReader {
         if (name.isPresent()) {
             return new Lead(name.get(), name.get().label(), uv, false);
         }
-        String label = meaning != null ? meaning : channelLabel != null ? channelLabel : "channel " + (ch + 1);
+        // The device's own Channel Label names an unknown lead more precisely than a generic code meaning.
+        String label = channelLabel != null ? channelLabel : meaning != null ? meaning : "channel " + (ch + 1);
         return new Lead(LeadName.OTHER, label, uv, false);
     }
 
