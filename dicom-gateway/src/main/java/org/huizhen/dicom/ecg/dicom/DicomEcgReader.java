@@ -260,17 +260,26 @@ public final class DicomEcgReader implements EcgFileReader {
         Long padding = paddingValue(g, fmt);
         int c = (int) channels;
         int n = (int) samples;
-        List<Lead> leads = new ArrayList<>(c);
+        double[] scale = new double[c];
+        double[] baseline = new double[c];
+        float[][] uv = new float[c][n];
         for (int ch = 0; ch < c; ch++) {
             DataSet def = defs.get(ch);
-            double scale = scaleToMicrovolts(def, where, ch);
-            double baseline = def.getDouble(Tag.ChannelBaseline).orElse(0.0) * unitFactor(def, where, ch);
-            float[] uv = new float[n];
-            for (int s = 0; s < n; s++) {
-                long v = fmt.sample(raw, (long) s * c + ch);
-                uv[s] = padding != null && v == padding ? 0f : (float) (v * scale + baseline);
+            scale[ch] = scaleToMicrovolts(def, where, ch);
+            baseline[ch] = def.getDouble(Tag.ChannelBaseline).orElse(0.0) * unitFactor(def, where, ch);
+        }
+        // Samples are interleaved (C.10.9.1.7): walk the data once, in order.
+        long pad = padding == null ? Long.MIN_VALUE : padding;
+        int i = 0;
+        for (int s = 0; s < n; s++) {
+            for (int ch = 0; ch < c; ch++) {
+                long v = fmt.sample(raw, i++);
+                uv[ch][s] = padding != null && v == pad ? 0f : (float) (v * scale[ch] + baseline[ch]);
             }
-            leads.add(lead(def, ch, uv));
+        }
+        List<Lead> leads = new ArrayList<>(c);
+        for (int ch = 0; ch < c; ch++) {
+            leads.add(lead(defs.get(ch), ch, uv[ch]));
         }
         return new EcgWaveform(rate, leads);
     }
