@@ -39,7 +39,8 @@ import org.huizhen.dicom.io.WriteOptions;
  * Both IODs limit the sampling frequency to 200–1000 Hz (A.34.3.4.4, A.34.4.4.4); a recording
  * outside that range is still written as General ECG at its own rate rather than resampled —
  * the hub keeps the original file and a resampled copy would no longer be the device's data — so
- * such an object does not meet that one constraint, which strict receivers may report.
+ * such an object does not meet that one constraint, which strict receivers may report. The same
+ * holds for a group of more than 24 channels (A.34.4.4.3); the hub's validator allows up to 64.
  *
  * <p>Modules written (A.34.3-1 / A.34.4-1): Patient, General Study, General Series (Modality
  * ECG), General Equipment, Waveform Identification, Waveform, Acquisition Context (empty, type 2),
