@@ -97,6 +97,14 @@ import org.slf4j.LoggerFactory;
  * reads as 50..1000 Hz. The AVM (9524 nV) is used as declared (the README quotes 10 µV).</li>
  * </ol>
  * A record with the fingerprint whose section 6 does not fit this packing is rejected HZ-7004.
+ * In the files, section 6's header length (20274) is smaller than its pointer's (27024); the
+ * smaller length is used (for any record), and the section CRC, computed by the device over the
+ * pointer's length, then mismatches — a warning, per the policy above.
+ *
+ * <h2>Other writers' deviations tolerated</h2>
+ * Section 3 sample numbers starting at 0 and ending at N (ECG Viewer's demo file; EN 1064
+ * numbers from 1) are read as 1..N. Text that is not ASCII in a record that declares none is
+ * decoded as UTF-8 or GB 2312 when its bytes are valid in those ({@link ScpText}).
  *
  * <h2>Rejected</h2>
  * Zero leads, a lead whose last sample precedes its first, sample intervals of 0 or over
@@ -117,6 +125,12 @@ public final class ScpEcgReader implements EcgFileReader {
     /** Offset of section 0's header: after the 2-byte CRC and 4-byte record length. */
     static final int SECTION0_OFFSET = 6;
     static final int SECTION_HEADER = 16;
+    /**
+     * Most samples over all leads of one waveform: 16 M (64 MB of floats), e.g. 12 leads × 20 min
+     * at 1000 Hz. Checked before any sample array is allocated, so a corrupt section 3 cannot
+     * ask for 64 leads × 9.6 M samples.
+     */
+    static final long MAX_TOTAL_SAMPLES = 16L * 1024 * 1024;
 
     /** A parsed record and the warnings about deviations tolerated while reading it. */
     public record Result(Ecg ecg, List<String> warnings) {
@@ -618,6 +632,12 @@ public final class ScpEcgReader implements EcgFileReader {
                             + (last - first + 1) + " samples (at most " + EcgValidator.MAX_SAMPLES_PER_LEAD + ")");
                 }
                 leads.add(new LeadDef(id, name.orElse(LeadName.OTHER), label, first, last));
+            }
+            long span = leads.stream().mapToLong(LeadDef::last).max().orElse(0)
+                    - leads.stream().mapToLong(LeadDef::first).min().orElse(0) + 1;
+            if (span * n > MAX_TOTAL_SAMPLES) {
+                throw new EcgParseException("HZ-7005 SCP-ECG section 3: " + n + " leads over " + span + " samples exceed the "
+                        + MAX_TOTAL_SAMPLES + "-sample limit");
             }
             return leads;
         }

@@ -173,6 +173,12 @@ final class ScpHuffman {
      *     a bit pattern no code matches, or switches tables in a loop
      */
     int[] decode(byte[] b, int off, int len, int count, String where) throws EcgParseException {
+        // every code has at least one bit: a stream this short cannot hold count samples (and a
+        // corrupt count must not allocate before the stream runs out)
+        if (count > 8L * len) {
+            throw new EcgParseException("HZ-7002 " + where + ": Huffman bit stream of " + len + " bytes cannot hold "
+                    + count + " samples");
+        }
         int[] out = new int[count];
         long limit = (long) len * 8;
         long bit = 0;

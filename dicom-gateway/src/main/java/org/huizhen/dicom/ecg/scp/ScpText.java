@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * codes): bit 0 clear = 8-bit ASCII only; 0x01 ISO-8859-1, 0x03 ISO-8859-2, 0x0B ISO-8859-4,
  * 0x13 ISO-8859-5, 0x1B ISO-8859-6, 0x23 ISO-8859-7, 0x2B ISO-8859-8, 0x33 ISO-8859-11,
  * 0x3B ISO-8859-15, 0x07 ISO 10646 (read as UTF-8), 0x0F JIS X 0201, 0x17 JIS X 0208,
- * 0x1F JIS X 0212 (both read as Shift_JIS / EUC-JP is not declared by the code, so JIS text is
- * best effort), 0x27 GB 2312 (read as GB18030, its superset), 0x2F KS C 5601 (EUC-KR).
+ * 0x1F JIS X 0212 (the code names the character set, not its byte encoding; read as
+ * Shift_JIS, best effort), 0x27 GB 2312 (read as GB18030, its superset), 0x2F KS C 5601 (EUC-KR).
  * (Tag 34 is the date/time zone, not the character set.)
  *
  * <p>Undeclared (or declared ASCII) text whose bytes are not ASCII is what Chinese devices

@@ -200,6 +200,23 @@ class ScpEcgReaderTest {
     }
 
     @Test
+    void truncatedStandardFileNamesTheSectionCutOff() {
+        byte[] f = Arrays.copyOf(EcgTestFiles.bytes("scp_ecgviewer_demo.scp"), 100_000);
+        // section 0 of the demo puts section 6 at 1-based index 387 with 160038 bytes: 0-based 386..160423
+        assertThatThrownBy(() -> reader.read(f)).hasMessage("HZ-7002 SCP-ECG file is truncated: the record length says "
+                + "160424 bytes but the file has 100000 bytes; sections cut off: 6 (bytes 386..160423)");
+    }
+
+    @Test
+    void rejectsHuffmanCountThatTheStreamCannotHold() throws Exception {
+        // 3 bytes hold at most 24 one-bit codes; asking for 25 must fail before allocating or decoding
+        byte[] bits = {0, 0, 0};
+        assertThatThrownBy(() -> ScpHuffman.defaultTables().decode(bits, 0, 3, 25, "test"))
+                .hasMessage("HZ-7002 test: Huffman bit stream of 3 bytes cannot hold 25 samples");
+        assertThat(ScpHuffman.defaultTables().decode(bits, 0, 3, 24, "test")).hasSize(24).containsOnly(0);
+    }
+
+    @Test
     void rejectsCorruptedSampleByRecordCrc() {
         byte[] f = EcgTestFiles.bytes("scp_ecgviewer_demo.scp");
         f[5000] ^= 0x10; // inside section 6's samples
