@@ -131,6 +131,8 @@ public final class ScpEcgReader implements EcgFileReader {
      * ask for 64 leads × 9.6 M samples.
      */
     static final long MAX_TOTAL_SAMPLES = 16L * 1024 * 1024;
+    /** Most QRS complexes in section 4: 20 min at 300/min; bounds the reference-beat add-back work. */
+    static final int MAX_QRS = 6000;
 
     /** A parsed record and the warnings about deviations tolerated while reading it. */
     public record Result(Ecg ecg, List<String> warnings) {
@@ -722,6 +724,9 @@ public final class ScpEcgReader implements EcgFileReader {
             int refMs = r.u16(0);
             int fiducial = r.u16(2);
             int nQrs = r.u16(4);
+            if (nQrs > MAX_QRS) {
+                throw new EcgParseException("HZ-7003 SCP-ECG section 4: " + nQrs + " QRS complexes (at most " + MAX_QRS + ")");
+            }
             r.require(6, 14L * nQrs, nQrs + " QRS entries of 14 bytes");
             List<int[]> zones = new ArrayList<>(nQrs);
             for (int i = 0; i < nQrs; i++) {
@@ -776,14 +781,16 @@ public final class ScpEcgReader implements EcgFileReader {
                     int[] x = rhythm.values()[i];
                     int[] ref = beat.values()[i];
                     long first = leads.get(i).first();
-                    for (long s = z[1]; s <= z[3]; s++) {
-                        long xi = s - first;
-                        long ri = s - z[2] + qrs.refFiducial() - 1;
-                        if (xi < 0 || xi >= x.length || ri < 0 || ri >= ref.length) {
-                            skipped++;
-                            continue;
-                        }
-                        x[(int) xi] += ref[(int) ri];
+                    // sample s of the rhythm meets reference sample s − fiducial + refFiducial (1-based);
+                    // iterate only where both exist, so a corrupt zone cannot make this loop long
+                    long shift = (long) qrs.refFiducial() - 1 - z[2];
+                    long lo = Math.max(z[1], Math.max(first, -shift));
+                    long hi = Math.min(z[3], Math.min(first + x.length - 1, ref.length - 1 - shift));
+                    long inZone = (long) z[3] - z[1] + 1;
+                    long used = Math.max(0, hi - lo + 1);
+                    skipped += Math.max(0, inZone - used);
+                    for (long s = lo; s <= hi; s++) {
+                        x[(int) (s - first)] += ref[(int) (s + shift)];
                     }
                 }
             }

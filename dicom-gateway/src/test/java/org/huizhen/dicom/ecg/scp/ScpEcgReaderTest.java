@@ -388,6 +388,55 @@ class ScpEcgReaderTest {
         assertThat(ms).isLessThan(100.0);
     }
 
+    /**
+     * Random damage (1–4 byte changes, mostly in the headers, record CRC recomputed so the parser
+     * goes past it) must end in a parsed ECG or an HZ-70xx error: never another exception, a
+     * hang or a huge allocation. Fixed seed, so a failure is reproducible.
+     */
+    @ParameterizedTest
+    @MethodSource("fuzzSources")
+    void randomlyDamagedRecordsFailCleanly(String name, byte[] original) {
+        java.util.Random rnd = new java.util.Random(4242);
+        int parsed = 0;
+        int rejected = 0;
+        long slowest = 0;
+        int slowestRound = -1;
+        long t0 = System.nanoTime();
+        for (int round = 0; round < 250; round++) {
+            byte[] f = original.clone();
+            int changes = 1 + rnd.nextInt(4);
+            for (int c = 0; c < changes; c++) {
+                int pos = rnd.nextBoolean() ? 2 + rnd.nextInt(Math.min(600, f.length - 2)) : 2 + rnd.nextInt(f.length - 2);
+                f[pos] = rnd.nextInt(3) == 0 ? (byte) 0xFF : (byte) rnd.nextInt(256);
+            }
+            ScpTestEncoder.fixRecordCrc(f);
+            long r0 = System.nanoTime();
+            try {
+                EcgReaders.read(f, "fuzz.scp");
+                parsed++;
+            } catch (EcgParseException e) {
+                assertThat(e.getMessage()).matches("HZ-700[1-5] .*");
+                rejected++;
+            } catch (RuntimeException e) {
+                throw new AssertionError(name + " round " + round + ": " + e, e);
+            }
+            long took = System.nanoTime() - r0;
+            if (took > slowest) {
+                slowest = took;
+                slowestRound = round;
+            }
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        System.out.printf("SCP fuzz %s: %d parsed, %d rejected in %.0f ms (slowest: round %d, %.1f ms)%n", name, parsed,
+                rejected, ms, slowestRound, slowest / 1e6);
+        assertThat(ms).as("250 damaged records must not take long").isLessThan(20_000);
+    }
+
+    static Stream<Arguments> fuzzSources() {
+        return Stream.of(Arguments.of("synthetic", new SyntheticScp().build()),
+                Arguments.of("demo", EcgTestFiles.bytes("scp_ecgviewer_demo.scp")));
+    }
+
     // ---- helpers ----
 
     private static float sample(Ecg ecg, LeadName lead, int k) {
