@@ -97,6 +97,7 @@ import org.slf4j.LoggerFactory;
  * reads as 50..1000 Hz. The AVM (9524 nV) is used as declared (the README quotes 10 µV).</li>
  * </ol>
  * A record with the fingerprint whose section 6 does not fit this packing is rejected HZ-7004.
+ * Deviations 5–7 are decoded by {@link HealforceLayout}.
  * In the files, section 6's header length (20274) is smaller than its pointer's (27024); the
  * smaller length is used (for any record), and the section CRC, computed by the device over the
  * pointer's length, then mismatches — a warning, per the policy above.
@@ -251,7 +252,7 @@ public final class ScpEcgReader implements EcgFileReader {
             Section s3 = require(3, "lead definition");
             Section s6 = require(6, "rhythm data");
             if (healforce) {
-                EcgWaveform rhythm = healforceRhythm(s3, s6);
+                EcgWaveform rhythm = HealforceLayout.rhythm(f, data(s3), data(s6), warnings);
                 return new Ecg(EcgFormat.SCP_ECG, acquired, patient, device, rhythm, Optional.empty(),
                         measurements(null), statements(), null);
             }
@@ -839,86 +840,6 @@ public final class ScpEcgReader implements EcgFileReader {
                 out.add(new Lead(leads.get(i).name(), leads.get(i).label(), uv, false));
             }
             return new EcgWaveform(1_000_000.0 / s.intervalUs(), out);
-        }
-
-        // ---- Healforce layout (class comment, deviations 5..7) ----
-
-        EcgWaveform healforceRhythm(Section s3, Section s6) throws EcgParseException {
-            ScpBytes l3 = data(s3);
-            int n = l3.u8(0);
-            List<LeadName> names = switch (n) {
-                case 1 -> List.of(LeadName.I);
-                case 3 -> List.of(LeadName.I, LeadName.II, LeadName.III);
-                default -> throw new EcgParseException("HZ-7004 SCP-ECG (Healforce layout): section 3 declares " + n
-                        + " leads; only 1 or 3 interleaved channels are known");
-            };
-            l3.require(2, 9, "the lead entry");
-            long first = l3.u32(2);
-            long last = l3.u32(6);
-            if (last < first) {
-                throw new EcgParseException("HZ-7003 SCP-ECG section 3 lead 1: last sample " + last + " precedes first sample "
-                        + first);
-            }
-            long perLead = last - first + 1;
-            if (perLead > EcgValidator.MAX_SAMPLES_PER_LEAD) {
-                throw new EcgParseException("HZ-7003 SCP-ECG section 3: " + perLead + " samples per lead (at most "
-                        + EcgValidator.MAX_SAMPLES_PER_LEAD + ")");
-            }
-            ScpBytes r = data(s6);
-            int avm = r.u16(0);
-            int rateHz = r.u16(2);
-            if (avm == 0) {
-                throw new EcgParseException("HZ-7003 SCP-ECG section 6: amplitude value multiplier is 0 nV");
-            }
-            if (rateHz < 50 || rateHz > 1000) {
-                throw new EcgParseException("HZ-7004 SCP-ECG section 6 (Healforce layout): the sample interval field holds "
-                        + rateHz + ", which is neither a plausible rate in Hz (50..1000) as these devices write it");
-            }
-            if (r.u8(5) != 0) {
-                throw new EcgParseException("HZ-7004 SCP-ECG section 6 (Healforce layout): bimodal compression flag set");
-            }
-            int bytes = r.u16(6);
-            r.require(8, bytes, "the interleaved stream of " + bytes + " bytes");
-            int groups = bytes / 6;
-            if (bytes % 6 != 0) {
-                warnings.add("Healforce stream of " + bytes + " bytes is not a whole number of 6-byte groups; "
-                        + (bytes % 6) + " bytes ignored");
-            }
-            long available = (long) groups * 4 / n;
-            if (available < perLead) {
-                warnings.add("Healforce stream holds " + available + " samples per lead, section 3 declares " + perLead);
-                perLead = available;
-            }
-            if (perLead < 1) {
-                throw new EcgParseException("HZ-7002 SCP-ECG section 6 (Healforce layout): the stream of " + bytes
-                        + " bytes holds no complete sample");
-            }
-            warnings.add("section 6 read as Healforce packed data (not Huffman-coded despite section 2, " + n
-                    + " interleaved channels, 4 × 12-bit samples per 3 words, 10-bit offset binary, rate field in Hz)");
-            float scale = avm / 1000f;
-            float[][] uv = new float[n][(int) perLead];
-            int o = r.offset() + 8;
-            long needed = perLead * n;
-            int[] four = new int[4];
-            for (long k = 0; k < needed; k += 4) {
-                int g = o + (int) (k / 4) * 6;
-                int w0 = ScpBytes.u16(f, g);
-                int w1 = ScpBytes.u16(f, g + 2);
-                int w2 = ScpBytes.u16(f, g + 4);
-                four[0] = w0;
-                four[1] = w1;
-                four[2] = w2;
-                four[3] = ((w0 >>> 10) & 0xF) << 8 | ((w1 >>> 10) & 0xF) << 4 | ((w2 >>> 10) & 0xF);
-                for (int j = 0; j < 4 && k + j < needed; j++) {
-                    long idx = k + j;
-                    uv[(int) (idx % n)][(int) (idx / n)] = ((four[j] & 0x3FF) - 512) * scale;
-                }
-            }
-            List<Lead> leads = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                leads.add(Lead.of(names.get(i), uv[i]));
-            }
-            return new EcgWaveform(rateHz, leads);
         }
 
         // ---- sections 7, 8, 11 ----
