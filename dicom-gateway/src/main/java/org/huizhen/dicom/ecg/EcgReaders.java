@@ -19,6 +19,7 @@ public final class EcgReaders {
 
     private static final List<EcgFileReader> READERS = List.of(
             // each format's reader registers here, most specific detection first
+            new org.huizhen.dicom.ecg.xml.Hl7AecgReader()
     );
 
     private EcgReaders() {
