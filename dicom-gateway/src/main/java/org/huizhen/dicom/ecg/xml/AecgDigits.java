@@ -71,7 +71,7 @@ final class AecgDigits {
         while (end < text.length() && end - at < 20 && !Character.isWhitespace(text.charAt(end))) {
             end++;
         }
-        return new EcgParseException("HZ-7002 " + what + ": \"" + text.substring(at, end) + "\" is not an integer (value "
-                + "list position " + at + ")");
+        return new EcgParseException("HZ-7002 " + what + ": \"" + text.substring(at, end) + "\" at character " + at
+                + " is not an integer");
     }
 }
