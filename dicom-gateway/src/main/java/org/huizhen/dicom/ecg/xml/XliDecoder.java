@@ -29,9 +29,9 @@ import org.huizhen.dicom.ecg.EcgParseException;
  * The limb-lead residuals (III, aVR, aVL, aVF) are resolved by {@link PhilipsSierraXmlReader}, not
  * here: this class knows nothing of leads.
  *
- * <p>Limits: at most {@code maxChunks} chunks and {@code maxSamplesPerChunk} samples per chunk
- * (LZW can expand a few kilobytes into megabytes, so the output is capped while decoding, not
- * after). Every defect is an {@link EcgParseException} with HZ-7002.
+ * <p>Limits: at most {@code maxChunks} chunks, {@code maxSamplesPerChunk} samples per chunk and
+ * {@link #MAX_TOTAL_SAMPLES} in all (LZW can expand a few kilobytes into megabytes, so the output is
+ * capped while decoding, not after). Every defect is an {@link EcgParseException} with HZ-7002.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,6 +42,8 @@ final class XliDecoder {
     static final int MAX_CODE = (1 << CODE_BITS) - 2;
     /** Bias of the stored delta codes (a stored code of 64 means "no correction"). */
     static final int DELTA_BIAS = 64;
+    /** Most samples all chunks together may decode to: 12 leads of about 11 minutes at 1000 Hz. */
+    static final long MAX_TOTAL_SAMPLES = 8_000_000;
     private static final int HEADER_BYTES = 8;
 
     private XliDecoder() {
@@ -57,6 +59,7 @@ final class XliDecoder {
      */
     static List<int[]> decode(byte[] data, int maxChunks, int maxSamplesPerChunk) throws EcgParseException {
         List<int[]> channels = new ArrayList<>();
+        long total = 0;
         int off = 0;
         while (off < data.length) {
             if (data.length - off < HEADER_BYTES) {
@@ -75,9 +78,14 @@ final class XliDecoder {
             if (channels.size() == maxChunks) {
                 throw new EcgParseException("HZ-7003 XLI data holds more than " + maxChunks + " channels");
             }
-            byte[] raw = lzw(data, off, size, 2 * maxSamplesPerChunk, channels.size() + 1);
+            // each chunk is capped on its own and all together by MAX_TOTAL_SAMPLES (a hostile 16 MiB file could
+            // otherwise expand to gigabytes across 128 chunks)
+            long budget = Math.min(maxSamplesPerChunk, MAX_TOTAL_SAMPLES - total);
+            byte[] raw = lzw(data, off, size, (int) (2 * budget), channels.size() + 1);
             off += size;
-            channels.add(deltas(raw, first, channels.size() + 1));
+            int[] samples = deltas(raw, first, channels.size() + 1);
+            total += samples.length;
+            channels.add(samples);
         }
         if (channels.isEmpty()) {
             throw new EcgParseException("HZ-7002 XLI data holds no channel");

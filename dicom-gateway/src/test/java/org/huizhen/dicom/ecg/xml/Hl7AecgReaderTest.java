@@ -174,6 +174,14 @@ class Hl7AecgReaderTest {
                 .hasMessageStartingWith("HZ-7003").hasMessageContaining("V1").hasMessageContaining("12");
     }
 
+    @ParameterizedTest(name = "increment {0} {1} -> {2} Hz")
+    @CsvSource({"0.002, s, 500", "2, ms, 500", "1, ms, 1000", "4000, us, 250"})
+    void sampleRateIsTheInverseOfTheIncrementInItsUnit(String value, String unit, double hz) throws Exception {
+        byte[] f = XmlTestFiles.edit(MINIMUM, UTF_8, "<increment value=\"0.002\" unit=\"s\"/>",
+                "<increment value=\"" + value + "\" unit=\"" + unit + "\"/>");
+        assertThat(reader.read(f).rhythm().sampleRateHz()).isCloseTo(hz, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     @Test
     void millivoltScaleAndOriginAreConvertedToMicrovolts() throws Exception {
         // SLIST: value = origin + scale × digit, here in mV: 0.1 mV + 0.005 mV × digit

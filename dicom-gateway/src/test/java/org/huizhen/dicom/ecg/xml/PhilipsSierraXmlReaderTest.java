@@ -287,6 +287,26 @@ class PhilipsSierraXmlReaderTest {
     }
 
     @Test
+    void plainEncodedSamplesAreDecimalTextChannelAfterChannel() throws Exception {
+        // schema 1.04.01: dataencoding "Plain" is sample values in ASCII, "10 20 35 ..."
+        int[][] truth = trueLeads(600, 4);
+        StringBuilder text = new StringBuilder();
+        for (int[] lead : truth) {
+            for (int v : lead) {
+                text.append(v).append(text.length() % 80 == 0 ? "\n" : " ");
+            }
+        }
+        byte[] file = withWaveforms("<parsedwaveforms compressflag=\"False\" dataencoding=\"Plain\" "
+                + "durationperchannel=\"1200\" nbitspersample=\"16\">" + text + "</parsedwaveforms>");
+
+        EcgWaveform r = reader.read(file).rhythm();
+
+        assertThat(r.samplesPerLead()).isEqualTo(600);
+        assertThat(r.lead(LeadName.V6).orElseThrow().microvolts()[599]).isEqualTo(truth[11][599] * 5f);
+        assertThat(r.lead(LeadName.III).orElseThrow().microvolts()[17]).isEqualTo(truth[2][17] * 5f);
+    }
+
+    @Test
     void lzwCodeUsedBeforeItIsDefinedIsCorruptData() {
         XliTestEncoder.Bits bits = new XliTestEncoder.Bits();
         bits.put(65);
