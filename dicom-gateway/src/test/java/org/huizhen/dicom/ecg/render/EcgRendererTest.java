@@ -478,6 +478,21 @@ class EcgRendererTest {
         assertThat(doc.getDocumentElement().getAttribute("width")).isEqualTo("279.4mm");
     }
 
+    @ParameterizedTest(name = "{0} px/mm")
+    @CsvSource({"8", "4", "11.811"})
+    void pngStatesItsPixelSizeSoItPrintsAtTrueScale(double ppm) throws IOException {
+        byte[] png = EcgRenderer.png(SyntheticEcg.beats(500, 10, 60), List.of(), EcgRenderOptions.DEFAULT.withPixelsPerMm(ppm));
+        var reader = ImageIO.getImageReadersByFormatName("png").next();
+        reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(png)));
+        Element root = (Element) reader.getImageMetadata(0).getAsTree(EcgRenderer.PNG_METADATA);
+        Element phys = (Element) root.getElementsByTagName("pHYs").item(0);
+        // pHYs counts pixels per metre: ppm × 1000 (11.811 px/mm is 300 dpi)
+        assertThat(phys.getAttribute("unitSpecifier")).isEqualTo("meter");
+        assertThat(Long.parseLong(phys.getAttribute("pixelsPerUnitXAxis"))).isEqualTo(Math.round(ppm * 1000));
+        assertThat(Long.parseLong(phys.getAttribute("pixelsPerUnitYAxis"))).isEqualTo(Math.round(ppm * 1000));
+        reader.dispose();
+    }
+
     // ------------------------------------------------------------------ speed
 
     @Test
