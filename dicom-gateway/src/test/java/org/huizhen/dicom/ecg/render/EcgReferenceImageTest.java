@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.huizhen.dicom.ecg.Ecg;
+import org.huizhen.dicom.ecg.EcgReaders;
 import org.huizhen.dicom.ecg.EcgTestFiles;
 import org.huizhen.dicom.ecg.LeadName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,11 +58,11 @@ class EcgReferenceImageTest {
         }
     }
 
-    static Stream<Arguments> cases() throws IOException {
+    static Stream<Arguments> cases() throws Exception {
         Ecg synthetic = SyntheticEcg.beats(500, 10, 72);
         List<String> synthHeader = new ArrayList<>(EcgRenderer.headerLines(synthetic));
         synthHeader.add("患者 张三 男 45岁   门诊   申请科室 心内科   (合成测试心电图 synthetic test ECG)");
-        Ecg dicom = DicomWaveformFixture.read(EcgTestFiles.ecg("waveform_ecg.dcm"));
+        Ecg dicom = EcgReaders.read(EcgTestFiles.ecg("waveform_ecg.dcm"));
         Ecg oneLead = SyntheticEcg.leads(250, 6.4, List.of(LeadName.II),
                 List.of(t -> SyntheticEcg.beats(250, 6.4, 95).rhythm().lead(LeadName.II).orElseThrow()
                         .microvolts()[(int) Math.round(t * 250)]));
@@ -69,7 +70,22 @@ class EcgReferenceImageTest {
                 Arguments.of(new Case("synthetic-12lead-500hz", synthetic, synthHeader)),
                 Arguments.of(new Case("waveform_ecg-dcm", dicom, EcgRenderer.headerLines(dicom))),
                 Arguments.of(new Case("synthetic-1lead-250hz-6s", oneLead,
-                        List.of("单导联手持设备 single-lead handheld", "6.4 s, 250 Hz"))));
+                        List.of("单导联手持设备 single-lead handheld", "6.4 s, 250 Hz"))),
+                // one page per other shared format, read by the real readers
+                shared("aecg_FDA_subject1_0.xml"),
+                shared("muse_braveheart_example1.xml"),
+                shared("philips_sierra_129DYPRG.XML"),
+                shared("scp_ecgviewer_demo.scp"),
+                shared("scp_healforce_62.SCP"));
+    }
+
+    private static Arguments shared(String file) throws IOException {
+        try {
+            Ecg ecg = EcgReaders.read(EcgTestFiles.ecg(file));
+            return Arguments.of(new Case(file.replace('.', '-'), ecg, EcgRenderer.headerLines(ecg)));
+        } catch (org.huizhen.dicom.ecg.EcgParseException e) {
+            throw new IOException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
