@@ -61,9 +61,36 @@ public final class QrsDetector {
      * ascending order; empty for signals too short (&lt; 1 s) or flat.
      */
     public static int[] detect(float[][] leads, double fs) {
-        if (leads.length == 0 || fs <= 0) {
+        if (leads.length == 0 || !(fs > 0)) {
             return new int[0];
         }
+        // the detector needs nothing above ~30 Hz: above 500 Hz, decimate to 250..500 Hz by block
+        // averages (the band-pass removes what the boxcar lets alias) and map the indices back
+        int k = (int) (fs / 250);
+        if (fs > 500 && k >= 2) {
+            float[][] dec = new float[leads.length][];
+            for (int l = 0; l < leads.length; l++) {
+                float[] x = leads[l];
+                float[] y = new float[x.length / k];
+                for (int i = 0; i < y.length; i++) {
+                    float s = 0;
+                    for (int j = 0; j < k; j++) {
+                        s += x[i * k + j];
+                    }
+                    y[i] = s / k;
+                }
+                dec[l] = y;
+            }
+            int[] d = detectAtRate(dec, fs / k);
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] * k + k / 2;
+            }
+            return d;
+        }
+        return detectAtRate(leads, fs);
+    }
+
+    private static int[] detectAtRate(float[][] leads, double fs) {
         int n = Integer.MAX_VALUE;
         for (float[] l : leads) {
             n = Math.min(n, l.length);
