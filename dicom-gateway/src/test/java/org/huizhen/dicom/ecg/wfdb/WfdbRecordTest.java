@@ -2,14 +2,20 @@ package org.huizhen.dicom.ecg.wfdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.huizhen.dicom.ecg.Ecg;
 import org.huizhen.dicom.ecg.EcgParseException;
 import org.huizhen.dicom.ecg.EcgTestFiles;
+import org.huizhen.dicom.ecg.EcgWaveform;
+import org.huizhen.dicom.ecg.Lead;
 import org.huizhen.dicom.ecg.LeadName;
+import org.huizhen.dicom.ecg.measure.EcgAnalyzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -132,6 +138,30 @@ class WfdbRecordTest {
         List<WfdbAnnotation> a = MitAnnotations.parse(b);
         assertThat(a).containsExactly(new WfdbAnnotation(10, 1, 0, 0, 0, ""),
                 new WfdbAnnotation(100_013, 5, 2, 1, 0, "(VFL"));
+    }
+
+    /**
+     * The converter feeds the hub's analyzer: on the first 10 s of record 100 (sinus rhythm,
+     * MLII + V5 at 360 Hz) the measured mean rate equals the rate of the reference annotations'
+     * beats in the same 10 s (mean RR between the first and last annotated beat).
+     */
+    @Test
+    void analyzerMeasuresTheAnnotatedRateOnAConvertedRecord() throws Exception {
+        WfdbRecord r = WfdbRecord.read(EcgTestFiles.mitdb(), "100", "atr");
+        Ecg whole = r.toEcg();
+        int n = 3600;
+        List<Lead> cut = whole.rhythm().leads().stream()
+                .map(l -> new Lead(l.name(), l.label(), Arrays.copyOf(l.microvolts(), n), false))
+                .toList();
+        Ecg ten = new Ecg(whole.format(), null, null, null, new EcgWaveform(360, cut),
+                Optional.empty(), null, List.of(), null);
+        List<Long> beats = r.annotations().stream().filter(a -> a.isBeat() && a.sample() < n).map(WfdbAnnotation::sample)
+                .toList();
+        double refRate = 60.0 * 360 * (beats.size() - 1) / (beats.getLast() - beats.getFirst());
+        var m = EcgAnalyzer.measure(ten);
+        assertThat(m.qrsSamples()).hasSize(beats.size());
+        assertThat(m.heartRateBpm()).isCloseTo(refRate, within(1.0));
+        assertThat(m.qrsMs()).isBetween(60.0, 120.0);
     }
 
     static Path mitdb() {
