@@ -133,6 +133,34 @@ class EcgAnalyzerTest {
     }
 
     /**
+     * Odd inputs a broken cart or a bad conversion produce — pure noise, a square wave, a lone
+     * spike, saturation, 3 s at 200 Hz, 2 s at 1000 Hz — are measured without an exception, and
+     * the critical screen runs on them too.
+     */
+    @ParameterizedTest
+    @CsvSource({"noise, 500, 10", "square, 500, 10", "spike, 500, 10", "saturated, 250, 10", "noise, 200, 3",
+        "square, 1000, 2"})
+    void oddSignalsNeverThrow(String kind, double fs, double seconds) {
+        int n = (int) (fs * seconds);
+        java.util.Random r = new java.util.Random(1);
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = switch (kind) {
+                case "noise" -> (float) (300 * r.nextGaussian());
+                case "square" -> (i / (int) (fs / 2)) % 2 == 0 ? 500f : -500f;
+                case "spike" -> i == n / 2 ? 5000f : 0f;
+                default -> (float) Math.max(-2000, Math.min(2000, 5000 * Math.sin(i / fs * 7)));
+            };
+            b[i] = a[i] * 0.5f + (float) r.nextGaussian();
+        }
+        Ecg e = ecg(fs, Lead.of(LeadName.I, a), Lead.of(LeadName.II, b), Lead.of(LeadName.V1, a.clone()));
+        EcgMeasurements m = EcgAnalyzer.measure(e);
+        assertThat(m).isNotNull();
+        assertThat(CriticalScreen.screen(e, m, CriticalRules.DEFAULTS)).isNotNull();
+    }
+
+    /**
      * The shared Mortara ELI 250 12-lead (DICOM) carries the device's own global measurements in
      * its waveform annotations: RR 982 ms, PR 161, QRS 75, QT 368 ms, axes P 74°, QRS 52°, T 57°
      * (dcmdump of ecg/waveform_ecg.dcm). Two independent programs on the same signal: the
