@@ -21,7 +21,8 @@ package org.huizhen.dicom.ecg.measure;
  * the leads' polarities.</li>
  * <li>P wave: the largest hump of the spatial magnitude between 300 ms (at most 60 % of the RR,
  * and not before the previous beat's T offset) before QRS onset and 40 ms before it; absent when under {@link #MIN_P_MICROVOLTS}. Its onset
- * and offset: where the spatial velocity (low-passed at 20 Hz: P waves have little above it, noise does) of its up- and down-slopes falls
+ * and offset: where the spatial velocity (low-passed at 20 Hz for the onset — P waves have little
+ * above it, noise does — and at 30 Hz for the offset, next to the QRS) of its up- and down-slopes falls
  * under 15 % of its own peak for 8 ms.</li>
  * </ul>
  *
@@ -35,6 +36,8 @@ final class Delineator {
     static final double QRS_ON_FRACTION = 0.04;
     static final double QRS_OFF_FRACTION = 0.06;
     static final double MIN_P_MICROVOLTS = 25;
+    /** The P offset is searched on a less smoothed signal than the P onset: 20 Hz would spread the QRS rise back over a short PR segment. */
+    static final double P_OFFSET_LOWPASS_HZ = 30;
 
     private Delineator() {
     }
@@ -56,9 +59,11 @@ final class Delineator {
         int f = mb.fiducial();
         float[][] lp = new float[use.length][];
         float[][] lpP = new float[use.length][];
+        float[][] lpPOff = new float[use.length][];
         for (int k = 0; k < use.length; k++) {
             lp[k] = Filters.lowPass(mb.leads()[use[k]], fs, 40);
             lpP[k] = Filters.lowPass(mb.leads()[use[k]], fs, 20);
+            lpPOff[k] = Filters.lowPass(mb.leads()[use[k]], fs, P_OFFSET_LOWPASS_HZ);
         }
         double[] sv = spatialVelocity(lp, fs);
         int ms10 = Math.max(1, (int) Math.round(0.010 * fs));
@@ -115,7 +120,7 @@ final class Delineator {
         Integer tOff = tOffset(lp, baseUse, fs, off, f, rrSamples, len);
         // the P wave starts after the previous beat's T wave: that ended one RR before this T end
         int notBefore = tOff == null ? 0 : tOff - (int) Math.round(rrSamples) + (int) Math.round(0.020 * fs);
-        int[] p = pWave(lpP, baseUse, fs, on, rrSamples, notBefore);
+        int[] p = pWave(lpP, lpPOff, baseUse, fs, on, rrSamples, notBefore);
         return new Waves(p == null ? null : p[0], p == null ? null : p[1], on, off, tOff, base);
     }
 
@@ -191,7 +196,7 @@ final class Delineator {
     }
 
     /** P onset and offset, or null when there is no P wave. */
-    private static int[] pWave(float[][] x, float[] base, double fs, int qrsOn, double rr, int notBefore) {
+    private static int[] pWave(float[][] x, float[][] x40, float[] base, double fs, int qrsOn, double rr, int notBefore) {
         notBefore = Math.max(0, notBefore);
         int from = Math.max(notBefore, qrsOn - (int) Math.round(Math.min(0.300 * fs, 0.6 * rr)));
         int to = qrsOn - (int) Math.round(0.040 * fs);
@@ -220,7 +225,7 @@ final class Delineator {
         double[] sv = spatialVelocity(x, fs);
         int ms10 = Math.max(1, (int) Math.round(0.010 * fs));
         int ms5 = Math.max(2, (int) Math.round(0.008 * fs));
-        // upslope: SV maximum left of the peak; onset where SV falls under 15 % of it
+        // upslope: the SV maximum left of the peak
         int left = Math.max(Math.max(1, notBefore), from - (int) Math.round(0.05 * fs));
         int up = pk;
         for (int i = pk; i >= left; i--) {
@@ -228,14 +233,19 @@ final class Delineator {
                 up = i;
             }
         }
+        // downslope: on the less smoothed (30 Hz) signal, because the 20 Hz smoothing would spread
+        // the QRS's rise back over a short PR segment; the SV maximum right of the peak, no farther
+        // than 1.5 × the upslope's distance (near the QRS onset the largest SV is the QRS's own)
+        double[] sv40 = spatialVelocity(x40, fs);
+        int downEnd = Math.min(qrsOn - ms10, pk + Math.max(ms10, (int) Math.round(1.5 * (pk - up))));
         int down = pk;
-        for (int i = pk; i < qrsOn - ms10; i++) {
-            if (sv[i] > sv[down]) {
+        for (int i = pk; i < downEnd; i++) {
+            if (sv40[i] > sv40[down]) {
                 down = i;
             }
         }
         double thrUp = 0.15 * sv[up];
-        double thrDown = 0.15 * sv[down];
+        double thrDown = 0.15 * sv40[down];
         // when the slope never settles (a T wave's tail runs into the P wave at fast rates), the
         // quietest point between them is the onset
         int on = -1;
@@ -253,13 +263,21 @@ final class Delineator {
         if (on < 0) {
             on = quietest;
         }
-        int off = qrsOn;
+        // likewise, when the PR segment is short or sloped, the quietest point before the QRS
+        int off = -1;
+        int quiet = down;
         for (int i = down, run = 0; i < qrsOn; i++) {
-            run = sv[i] < thrDown ? run + 1 : 0;
+            run = sv40[i] < thrDown ? run + 1 : 0;
+            if (sv40[i] < sv40[quiet]) {
+                quiet = i;
+            }
             if (run >= ms5) {
                 off = i - run + 1;
                 break;
             }
+        }
+        if (off < 0) {
+            off = quiet;
         }
         return on < pk && off > pk ? new int[] {on, off} : null;
     }

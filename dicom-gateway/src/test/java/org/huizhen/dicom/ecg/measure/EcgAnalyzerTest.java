@@ -59,6 +59,9 @@ class EcgAnalyzerTest {
         assertThat(m.tAxisDeg()).isCloseTo(s.tAxisDeg, within(4.0));
         assertThat(m.fiducials().qrsOnsetMs()).isEqualTo(0.0);
         assertThat(m.fiducials().pOnsetMs()).isEqualTo(-m.prMs());
+        // P offset: the 20 Hz smoothing of the P detection function moves it up to ~15 ms late
+        double pOffset = -(pr - s.pDurMs);
+        assertThat(m.fiducials().pOffsetMs()).isBetween(pOffset - 5, pOffset + 16);
     }
 
     @ParameterizedTest
@@ -181,6 +184,9 @@ class EcgAnalyzerTest {
         assertThat(m.pAxisDeg()).isCloseTo(74, within(15.0));
         assertThat(m.qrsAxisDeg()).isCloseTo(52, within(15.0));
         assertThat(m.tAxisDeg()).isCloseTo(57, within(15.0));
+        // the device's own fiducials on its median beat: P offset 413, QRS onset 460 (ms) -> -47 ms
+        System.out.printf("waveform_ecg.dcm P offset: hub %.0f ms, device -47 ms (from QRS onset)%n", m.fiducials().pOffsetMs());
+        assertThat(m.fiducials().pOffsetMs()).isCloseTo(-47, within(20.0));
     }
 
     /** A 10 s 12-lead at 500 Hz is measured in milliseconds (printed; the bound only catches a gross regression on a loaded CI machine). */
