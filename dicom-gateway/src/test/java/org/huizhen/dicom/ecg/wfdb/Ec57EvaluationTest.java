@@ -12,7 +12,7 @@ class Ec57EvaluationTest {
      * The regression floor for the detector on the 12 shared MIT-BIH records: well below the
      * target (gross Se and +P ≥ 99.5 %, every record ≥ 97 %) so that only a real regression
      * fails. The table goes to the test output for the record. (Measured when written: gross Se
-     * 99.42 %, +P 98.83 %; lowest record 105 +P 95.96 % — the target is not met, see QrsDetector.)
+     * 99.23 %, +P 99.54 %; lowest record 201 Se 95.86 % — the Se target is not met, see QrsDetector.)
      */
     @Test
     void detectorStaysAboveTheFloorOnTheSharedMitBihRecords() throws Exception {
