@@ -130,7 +130,7 @@ class CriticalScreenTest {
     /** The shared Mortara ECG: the device's statements are "RITMO SINUSALE", "ECG NORMALE" (sinus rhythm, normal ECG): no flag. */
     @Test
     void sharedNormalDicomEcgRaisesNoFlag() throws Exception {
-        Ecg ecg = DicomEcgFixture.read(DicomEcgFixture.waveformEcg());
+        Ecg ecg = org.huizhen.dicom.ecg.EcgReaders.read(org.huizhen.dicom.ecg.EcgTestFiles.ecg("waveform_ecg.dcm"));
         assertThat(screen(ecg)).isEmpty();
     }
 }

@@ -171,7 +171,7 @@ class EcgAnalyzerTest {
      */
     @Test
     void agreesWithTheDevicesMeasurementsOnTheSharedDicomEcg() throws Exception {
-        Ecg ecg = DicomEcgFixture.read(DicomEcgFixture.waveformEcg());
+        Ecg ecg = org.huizhen.dicom.ecg.EcgReaders.read(org.huizhen.dicom.ecg.EcgTestFiles.ecg("waveform_ecg.dcm"));
         EcgMeasurements m = EcgAnalyzer.measure(ecg);
         double deviceRate = 60_000 / 982.0;
         System.out.printf("waveform_ecg.dcm hub - device: rate %+.1f/min, PR %+.0f ms, QRS %+.0f ms, QT %+.0f ms, "
