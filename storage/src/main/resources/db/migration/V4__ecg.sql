@@ -13,6 +13,7 @@
 CREATE TABLE ecg_record (
     id                   VARCHAR(64) NOT NULL PRIMARY KEY,
     study_uid            VARCHAR(64) NOT NULL,
+    series_uid           VARCHAR(64) NOT NULL,
     -- code of the institution the ECG belongs to (scopes every read; see DESIGN.md "Security")
     institution          VARCHAR(64) NOT NULL,
     -- DICOM, HL7_AECG, SCP_ECG, GE_MUSE_XML, PHILIPS_SIERRA_XML

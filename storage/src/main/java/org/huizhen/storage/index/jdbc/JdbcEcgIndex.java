@@ -32,7 +32,7 @@ import org.huizhen.storage.index.Protocol;
  * <p>Threading: thread-safe; each call borrows a pooled connection.
  */
 public final class JdbcEcgIndex implements EcgIndex {
-    private static final String COLUMNS = "id, study_uid, institution, source_format, original_blob,"
+    private static final String COLUMNS = "id, study_uid, series_uid, institution, source_format, original_blob,"
             + " original_media_type, original_file_name, acquired_at, patient_id, patient_name, priority,"
             + " measurements, critical_flags, device, summary, created_at, origin_protocol, origin_subject,"
             + " origin_remote_host";
@@ -56,10 +56,11 @@ public final class JdbcEcgIndex implements EcgIndex {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ecg_record (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = 0;
                 ps.setString(++i, r.id());
                 ps.setString(++i, r.studyInstanceUid());
+                ps.setString(++i, r.seriesInstanceUid());
                 ps.setString(++i, r.institutionId());
                 ps.setString(++i, r.sourceFormat());
                 ps.setString(++i, r.originalBlob().map(BlobId::hex).orElse(null));
@@ -147,13 +148,15 @@ public final class JdbcEcgIndex implements EcgIndex {
     }
 
     private static EcgRecord map(ResultSet rs) throws SQLException {
-        return new EcgRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                Optional.ofNullable(rs.getString(5)).map(BlobId::parse), Optional.ofNullable(rs.getString(6)),
-                Optional.ofNullable(rs.getString(7)), Optional.ofNullable(rs.getObject(8, LocalDateTime.class)),
-                Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
-                EcgPriority.valueOf(rs.getString(11)), rs.getString(12), rs.getString(13), rs.getString(14),
-                rs.getString(15), rs.getObject(16, OffsetDateTime.class).toInstant(), Protocol.valueOf(rs.getString(17)),
-                Optional.ofNullable(rs.getString(18)), Optional.ofNullable(rs.getString(19)));
+        int i = 0;
+        return new EcgRecord(rs.getString(++i), rs.getString(++i), rs.getString(++i), rs.getString(++i),
+                rs.getString(++i), Optional.ofNullable(rs.getString(++i)).map(BlobId::parse),
+                Optional.ofNullable(rs.getString(++i)), Optional.ofNullable(rs.getString(++i)),
+                Optional.ofNullable(rs.getObject(++i, LocalDateTime.class)), Optional.ofNullable(rs.getString(++i)),
+                Optional.ofNullable(rs.getString(++i)), EcgPriority.valueOf(rs.getString(++i)), rs.getString(++i),
+                rs.getString(++i), rs.getString(++i), rs.getString(++i),
+                rs.getObject(++i, OffsetDateTime.class).toInstant(), Protocol.valueOf(rs.getString(++i)),
+                Optional.ofNullable(rs.getString(++i)), Optional.ofNullable(rs.getString(++i)));
     }
 
     /** File names are the sender's: keep at most 255 characters, without path separators. */

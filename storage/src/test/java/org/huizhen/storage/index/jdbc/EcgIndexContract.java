@@ -62,7 +62,7 @@ abstract class EcgIndexContract {
     }
 
     private static EcgRecord record(String institution, String patientId, EcgPriority priority, Instant created) {
-        return new EcgRecord(uid(), uid(), institution, "HL7_AECG",
+        return new EcgRecord(uid(), uid(), uid(), institution, "HL7_AECG",
                 Optional.of(BlobId.parse("ab".repeat(32))), Optional.of("application/xml"), Optional.of("in/put\\ecg.xml"),
                 Optional.of(LocalDateTime.of(2002, 11, 22, 9, 10, 0)), Optional.of(patientId), Optional.of("王^小东"),
                 priority, "{\"heartRateBpm\":72.0}", priority == EcgPriority.STAT ? "[{\"rule\":\"pause\"}]" : "[]",
@@ -85,7 +85,7 @@ abstract class EcgIndexContract {
     @Test
     void secondInsertOfOneIdKeepsTheFirstRecord() throws Exception {
         EcgRecord first = record("inst-" + uid(), "P1", EcgPriority.ROUTINE, Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        EcgRecord again = new EcgRecord(first.id(), first.studyInstanceUid(), first.institutionId(), "DICOM",
+        EcgRecord again = new EcgRecord(first.id(), first.studyInstanceUid(), first.seriesInstanceUid(), first.institutionId(), "DICOM",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 EcgPriority.STAT, "{}", "[]", "{}", "{}", Instant.now(), Protocol.DIMSE, Optional.empty(), Optional.empty());
         assertThat(ecgs.insert(first)).isTrue();
@@ -145,7 +145,7 @@ abstract class EcgIndexContract {
 
     @Test
     void recordRefusesJsonOverTheColumnSize() {
-        assertThatThrownBy(() -> new EcgRecord(uid(), uid(), "i", "DICOM", Optional.empty(), Optional.empty(),
+        assertThatThrownBy(() -> new EcgRecord(uid(), uid(), uid(), "i", "DICOM", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), EcgPriority.ROUTINE,
                 "x".repeat(EcgRecord.MAX_JSON_CHARS + 1), "[]", "{}", "{}", Instant.now(), Protocol.UPLOAD,
                 Optional.empty(), Optional.empty())).hasMessageStartingWith("HZ-2106");
