@@ -270,7 +270,9 @@ public final class EcgService implements AutoCloseable {
                 Optional.ofNullable(ecg.patient().id()).filter(s -> !s.isBlank()),
                 Optional.ofNullable(ecg.patient().name()).filter(s -> !s.isBlank()), a.priority(),
                 EcgJson.measurements(a).encode(), EcgJson.flags(a.flags()).encode(), capped(EcgJson.device(ecg)),
-                EcgJson.summary(ecg).encode(), Instant.now(), protocol, subject, remoteHost);
+                // millisecond precision: what both databases keep, so the 201 answer equals every later GET
+                EcgJson.summary(ecg).encode(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), protocol,
+                subject, remoteHost);
     }
 
     /** The device's statements are free text of the device: keep the JSON within the column. */
