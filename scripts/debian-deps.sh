@@ -3,12 +3,13 @@
 #   scripts/debian-deps.sh            test needs: dcmtk (peers: storescu, echoscu, dcmdump...),
 #                                     chromium (headless browser for the /viewer tests),
 #                                     orthanc + orthanc-dicomweb (the DICOMweb peer of the viewer
-#                                     and DICOMweb interop tests)
+#                                     and DICOMweb interop tests),
+#                                     dicom3tools (dciodvfy checks the DICOM ECG objects the hub writes)
 #   scripts/debian-deps.sh --bench    also what the benchmarks compare against: orthanc and its
 #                                     DICOMweb plugin (already in the test set, so the same list)
 # Idempotent: does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
-want=(dcmtk chromium orthanc orthanc-dicomweb)
+want=(dcmtk chromium orthanc orthanc-dicomweb dicom3tools)
 [ "${1:-}" = "--bench" ] && want+=(orthanc orthanc-dicomweb)
 missing=()
 for pkg in "${want[@]}"; do

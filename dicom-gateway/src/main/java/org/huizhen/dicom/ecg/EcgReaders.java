@@ -19,6 +19,8 @@ public final class EcgReaders {
 
     private static final List<EcgFileReader> READERS = List.of(
             // each format's reader registers here, most specific detection first
+            new org.huizhen.dicom.ecg.dicom.DicomEcgReader(),
+            new org.huizhen.dicom.ecg.scp.ScpEcgReader()
     );
 
     private EcgReaders() {
