@@ -23,7 +23,7 @@ public interface EcgDicomEncoder {
      * a place for them).
      *
      * @throws EcgParseException HZ-70xx when the model cannot be expressed in a DICOM waveform
-     *     (e.g. more channels than a multiplex group allows)
+     * @throws IllegalArgumentException likewise (the writer's own refusal), answered as HZ-7004
      */
     byte[] encode(Ecg ecg, Identity ids) throws EcgParseException;
 

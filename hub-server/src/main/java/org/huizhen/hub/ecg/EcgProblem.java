@@ -12,8 +12,8 @@ import org.huizhen.dicom.ecg.EcgParseException;
  * 422, 7005 too big → 413); HZ-7010 unknown or out-of-scope ECG (404); HZ-7011 the generated
  * DICOM instance was refused by ingest (500); HZ-7012 bad request parameter (400); HZ-7013
  * unsupported media type of the body (415); HZ-7014 body over the limit (413); HZ-7015 the
- * multipart body has no file part (400); HZ-7016 no DICOM writer bound (501); HZ-7099 internal error
- * (500).
+ * multipart body has no file part (400); HZ-7099 internal error (500). A model the DICOM writer
+ * cannot express is HZ-7004 (422).
  *
  * <p>Immutable.
  */

@@ -154,7 +154,7 @@ public final class EcgService implements AutoCloseable {
      *
      * @param fileName the sender's file name, helps format detection
      * @throws EcgProblem HZ-7001..7005 for a file the readers refuse (nothing stored), HZ-7011 when
-     *     ingest refuses the DICOM instance, HZ-7016 without a DICOM writer, HZ-7099 storage failure
+     *     ingest refuses the DICOM instance, HZ-7004 when the DICOM writer cannot express it, HZ-7099 storage failure
      */
     public Stored upload(byte[] file, Optional<String> fileName, Principal who, Optional<String> remoteHost)
             throws EcgProblem {
@@ -194,8 +194,9 @@ public final class EcgService implements AutoCloseable {
             part10 = encoder.encode(analysis.ecg(), ids);
         } catch (EcgParseException e) {
             throw EcgProblem.of(e);
-        } catch (UnsupportedOperationException e) {
-            throw new EcgProblem(501, "HZ-7016", "no DICOM ECG writer in this build: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // the model does not fit a DICOM ECG waveform (e.g. more channels than an IOD allows)
+            throw new EcgProblem(422, "HZ-7004", "the ECG cannot be written as a DICOM ECG object: " + e.getMessage());
         }
         BlobId stored = writeBlob(file);
         InstanceRecord instance = ingestPart10(part10, who.institution(), remoteHost);

@@ -1,12 +1,14 @@
 package org.huizhen.hub.ecg;
 
 import org.huizhen.dicom.ecg.Ecg;
-import org.huizhen.dicom.ecg.EcgParseException;
+import org.huizhen.dicom.ecg.dicom.DicomEcgIdentity;
+import org.huizhen.dicom.ecg.dicom.DicomEcgWriter;
 
 /**
- * The binding of {@link EcgDicomEncoder} to {@code dicom-gateway}'s DICOM ECG writer
- * ({@code org.huizhen.dicom.ecg.dicom.DicomEcgWriter}, written in its own branch): the one place
- * where the hub calls it.
+ * The binding of {@link EcgDicomEncoder} to {@code dicom-gateway}'s {@link DicomEcgWriter}: the
+ * one place where the hub calls it. The patient fields are left to the ECG file's own data (the
+ * writer falls back to them); the UIDs and the institution are the hub's; Series Description
+ * and Derivation Description say what the object was made from (PS3.3 C.7.3.1, C.10.8).
  *
  * <p>Stateless; thread-safe.
  */
@@ -17,9 +19,9 @@ final class StandardEcgDicomEncoder implements EcgDicomEncoder {
     }
 
     @Override
-    public byte[] encode(Ecg ecg, Identity ids) throws EcgParseException {
-        // TODO(lead): bind to DicomEcgWriter once merged, e.g.
-        // return DicomEcgWriter.write(ecg, ids.studyInstanceUid(), ids.seriesInstanceUid(), ids.sopInstanceUid(), ...);
-        throw new UnsupportedOperationException("HZ-7090 the DICOM ECG writer is not bound yet (StandardEcgDicomEncoder)");
+    public byte[] encode(Ecg ecg, Identity ids) {
+        return DicomEcgWriter.write(ecg, new DicomEcgIdentity(null, null, null, null, ids.studyInstanceUid(),
+                ids.seriesInstanceUid(), ids.sopInstanceUid(), null, ids.institutionName(), null, null,
+                "converted from " + ecg.format() + " by Huizhen Hub"));
     }
 }
