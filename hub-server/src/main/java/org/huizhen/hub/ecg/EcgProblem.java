@@ -12,7 +12,8 @@ import org.huizhen.dicom.ecg.EcgParseException;
  * 422, 7005 too big → 413); HZ-7010 unknown or out-of-scope ECG (404); HZ-7011 the generated
  * DICOM instance was refused by ingest (500); HZ-7012 bad request parameter (400); HZ-7013
  * unsupported media type of the body (415); HZ-7014 body over the limit (413); HZ-7015 the
- * multipart body has no file part (400); HZ-7099 internal error (500). A model the DICOM writer
+ * multipart body has no file part (400); HZ-7017 a DICOM ECG whose SOP Instance UID another
+ * institution's ECG already has (409); HZ-7099 internal error (500). A model the DICOM writer
  * cannot express is HZ-7004 (422).
  *
  * <p>Immutable.

@@ -213,7 +213,14 @@ public final class EcgService implements AutoCloseable {
         EcgRecord r = record(analysis, instance.instance().sopInstanceUid(), instance.study().studyInstanceUid(),
                 instance.series().seriesInstanceUid(), who.institution(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Protocol.UPLOAD, Optional.of(who.subject()), remoteHost);
-        return insert(r);
+        Stored stored = insert(r);
+        if (!stored.created() && !access.mayRead(who, stored.record().institutionId())) {
+            // SOP Instance UIDs are global (PS3.5 9): the same instance already belongs to another
+            // institution; its record is not this caller's to see
+            throw new EcgProblem(409, "HZ-7017", "an ECG with SOP Instance UID " + r.id()
+                    + " is already stored for another institution");
+        }
+        return stored;
     }
 
     private Stored insert(EcgRecord r) throws StorageException {

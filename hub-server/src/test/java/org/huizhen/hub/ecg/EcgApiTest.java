@@ -214,6 +214,17 @@ class EcgApiTest {
     }
 
     @Test
+    void dicomEcgWhoseUidAnotherClinicHasIsAConflictNotALeak() {
+        Path file = EcgTestHub.ecg("waveform_ecg.dcm");
+        assertThat(h.upload(h.writer(EcgTestHub.CLINIC_A), file, "application/dicom").statusCode()).isEqualTo(201);
+        // the same SOP Instance UID from clinic B: its record is clinic A's, so B gets no body of it
+        HttpResponse<Buffer> rsp = h.upload(h.writer(EcgTestHub.CLINIC_B), file, "application/dicom");
+        assertThat(rsp.statusCode()).isEqualTo(409);
+        assertThat(rsp.bodyAsJsonObject().getString("detail")).startsWith("HZ-7017").doesNotContain("clinic-a");
+        assertThat(h.get(h.reader(EcgTestHub.CLINIC_B), "/api/ecg").bodyAsJsonArray()).isEmpty();
+    }
+
+    @Test
     void dicomEcgStowedIsAnEcgOfTheApi() throws Exception {
         Path file = EcgTestHub.ecg("waveform_ecg_DERIVED-implicitVR.dcm");
         String uid = InteropFiles.read(file).sopInstanceUid();
