@@ -20,6 +20,9 @@ public final class EcgReaders {
     private static final List<EcgFileReader> READERS = List.of(
             // each format's reader registers here, most specific detection first
             new org.huizhen.dicom.ecg.dicom.DicomEcgReader(),
+            new org.huizhen.dicom.ecg.xml.Hl7AecgReader(),
+            new org.huizhen.dicom.ecg.xml.GeMuseXmlReader(),
+            new org.huizhen.dicom.ecg.xml.PhilipsSierraXmlReader(),
             new org.huizhen.dicom.ecg.scp.ScpEcgReader()
     );
 
