@@ -23,7 +23,6 @@ import org.huizhen.hub.security.Principal;
 import org.huizhen.hub.web.dicomweb.DicomWebResponses;
 import org.huizhen.storage.index.EcgPriority;
 import org.huizhen.storage.index.EcgQuery;
-import org.huizhen.storage.index.EcgRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,13 +110,13 @@ public final class EcgRoutes {
             }
             byte[] bytes = body.data.getBytes();
             Optional<String> remote = Optional.ofNullable(req.remoteAddress()).map(a -> a.hostAddress());
-            blocking(rc, () -> service.upload(bytes, body.fileName, who, remote), stored -> {
-                EcgRecord r = stored.record();
-                rc.response().setStatusCode(stored.created() ? 201 : 200)
-                        .putHeader(HttpHeaders.LOCATION, BASE + "/" + r.id())
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(service.json(r).encode());
-            });
+            blocking(rc, () -> {
+                EcgService.Stored stored = service.upload(bytes, body.fileName, who, remote);
+                return new Answer(stored.created(), stored.record().id(), service.json(stored.record()).encode());
+            }, a -> rc.response().setStatusCode(a.created() ? 201 : 200)
+                    .putHeader(HttpHeaders.LOCATION, BASE + "/" + a.id())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(a.json()));
         };
         req.exceptionHandler(e -> LOG.info("ECG upload from {} failed while receiving: {}", req.remoteAddress(), e.toString()));
         if (form) {
@@ -138,6 +137,10 @@ public final class EcgRoutes {
         }
         req.endHandler(v -> done.accept(null));
         req.resume();
+    }
+
+    /** An upload's answer, made off the event loop. */
+    private record Answer(boolean created, String id, String json) {
     }
 
     /** The body as it arrives, up to the limit; beyond it the request is answered 413 once and the rest dropped. */
