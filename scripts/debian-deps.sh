@@ -4,12 +4,14 @@
 #                                     chromium (headless browser for the /viewer tests),
 #                                     orthanc + orthanc-dicomweb (the DICOMweb peer of the viewer
 #                                     and DICOMweb interop tests),
-#                                     dicom3tools (dciodvfy checks the DICOM ECG objects the hub writes)
+#                                     dicom3tools (dciodvfy checks the DICOM ECG objects the hub writes),
+#                                     fonts-wqy-microhei (a font with CJK glyphs for the Chinese text
+#                                     of the ECG page renderer)
 #   scripts/debian-deps.sh --bench    also what the benchmarks compare against: orthanc and its
 #                                     DICOMweb plugin (already in the test set, so the same list)
 # Idempotent: does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
-want=(dcmtk chromium orthanc orthanc-dicomweb dicom3tools)
+want=(dcmtk chromium orthanc orthanc-dicomweb dicom3tools fonts-wqy-microhei)
 [ "${1:-}" = "--bench" ] && want+=(orthanc orthanc-dicomweb)
 missing=()
 for pkg in "${want[@]}"; do
