@@ -151,10 +151,12 @@ class EcgApiTest {
         assertThat(svg.statusCode()).isEqualTo(200);
         assertThat(svg.getHeader("Content-Type")).startsWith("image/svg+xml");
         var dbf = DocumentBuilderFactory.newInstance();
+        dbf.setNamespaceAware(true);
         dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
         dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        assertThat(dbf.newDocumentBuilder().parse(new ByteArrayInputStream(svg.body().getBytes()))
-                .getDocumentElement().getLocalName()).isEqualTo("svg");
+        var root = dbf.newDocumentBuilder().parse(new ByteArrayInputStream(svg.body().getBytes())).getDocumentElement();
+        assertThat(root.getLocalName()).isEqualTo("svg");
+        assertThat(root.getNamespaceURI()).isEqualTo("http://www.w3.org/2000/svg");
         HttpResponse<Buffer> png = h.get(token, ecg.getJsonObject("links").getString("png"));
         assertThat(png.statusCode()).isEqualTo(200);
         assertThat(png.getHeader("Content-Type")).isEqualTo("image/png");
