@@ -126,7 +126,8 @@ public final class EcgService implements AutoCloseable {
         this.access = WadoAccess.fromConfig(config);
         this.screening = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SCREEN_QUEUE),
                 Thread.ofPlatform().daemon().name("ecg-screen").factory(),
-                (task, pool) -> LOG.warn("ECG screening queue full; the ECG gets its record at its first GET"));
+                (task, pool) -> LOG.warn("ECG screening {}; the ECG gets its record at its first GET",
+                        pool.isShutdown() ? "stopped" : "queue full"));
     }
 
     /** The critical rules in force. */
