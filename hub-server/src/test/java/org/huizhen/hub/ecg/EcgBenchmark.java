@@ -20,11 +20,11 @@ import org.huizhen.dicom.ecg.render.EcgRenderer;
  * measures and screens ({@link EcgAnalysis#of}, the hub's measurements + critical rules), and
  * renders as SVG and PNG ({@code EcgRenderer}) — each stage alone, and the whole pipeline the hub
  * runs for an upload plus one PNG (parse → measure → render); then all files round-robin as the
- * overall figure; and the heap: used after a full GC before and after, and the peak of the heap
+ * overall figure (column {@code all/s}: parse + measure + PNG of one file); and the heap: used after a full GC before and after, and the peak of the heap
  * pools during the run. Each stage runs for a time budget after an untimed warm-up, so the JIT
  * has compiled the hot paths. Run on demand, e.g.
  * <pre>
- * ./mvnw -q -o -pl hub-server -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * ./mvnw -q -pl hub-server -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx512m -cp hub-server/target/test-classes:hub-server/target/classes:$(cat hub-server/target/cp.txt) \
  *      org.huizhen.hub.ecg.EcgBenchmark ../shared/testdata 1.0
  * </pre>
@@ -55,7 +55,7 @@ public final class EcgBenchmark {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
         System.out.printf(Locale.ROOT, "%-38s %-18s %8s %5s %7s | %9s %9s %9s %9s %9s%n", "file", "format", "bytes",
-                "leads", "seconds", "parse/s", "measure/s", "svg/s", "png/s", "upload/s");
+                "leads", "seconds", "parse/s", "measure/s", "svg/s", "png/s", "all/s");
         List<String> failed = new ArrayList<>();
         for (Input in : inputs) {
             Ecg ecg;
