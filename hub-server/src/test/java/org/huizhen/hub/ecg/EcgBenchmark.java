@@ -19,10 +19,10 @@ import org.huizhen.dicom.ecg.render.EcgRenderer;
  * Observation excepted), how many ECGs per second one thread reads ({@link EcgReaders#read}),
  * measures and screens ({@link EcgAnalysis#of}, the hub's measurements + critical rules), and
  * renders as SVG and PNG ({@code EcgRenderer}) — each stage alone, and the whole pipeline the hub
- * runs for an upload plus one PNG (parse → measure → render); then all files round-robin as the
- * overall figure (column {@code all/s}: parse + measure + PNG of one file); and the heap: used after a full GC before and after, and the peak of the heap
- * pools during the run. Each stage runs for a time budget after an untimed warm-up, so the JIT
- * has compiled the hot paths. Run on demand, e.g.
+ * runs for an upload plus one PNG (column {@code all/s}: parse → measure → render); then all
+ * files round-robin as the overall figure; and the heap: used after a full GC before and after,
+ * and the peak of the heap pools during the run. Each stage runs for a time budget after an
+ * untimed warm-up, so the JIT has compiled the hot paths. Run on demand, e.g.
  * <pre>
  * ./mvnw -q -pl hub-server -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx512m -cp hub-server/target/test-classes:hub-server/target/classes:$(cat hub-server/target/cp.txt) \
