@@ -22,7 +22,7 @@ package org.huizhen.storage;
  *   <li>{@code HZ-2105} index database could not be opened</li>
  *   <li>{@code HZ-2106} blob verification failed</li>
  *   <li>{@code HZ-2107} index closed</li>
- *   <li>{@code HZ-2110} invalid ECG record, {@code HZ-2111} invalid ECG query (thrown as
+ *   <li>{@code HZ-2120} invalid ECG record, {@code HZ-2121} invalid ECG query (thrown as
  *       {@link IllegalArgumentException} by {@code EcgRecord} / {@code EcgQuery})</li>
  * </ul>
  *

@@ -26,7 +26,7 @@ public record EcgQuery(Optional<String> institutionId, Optional<String> patientI
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(priority, "priority");
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("HZ-2111 limit must be 1.." + MAX_LIMIT + ", got " + limit);
+            throw new IllegalArgumentException("HZ-2121 limit must be 1.." + MAX_LIMIT + ", got " + limit);
         }
     }
 }

@@ -70,11 +70,11 @@ public record EcgRecord(String id, String studyInstanceUid, String seriesInstanc
         Objects.requireNonNull(originSubject, "originSubject");
         Objects.requireNonNull(originRemoteHost, "originRemoteHost");
         if (originalBlob.isPresent() != originalMediaType.isPresent()) {
-            throw new IllegalArgumentException("HZ-2110 an original blob needs its media type, and only then");
+            throw new IllegalArgumentException("HZ-2120 an original blob needs its media type, and only then");
         }
         for (String json : new String[] {measurementsJson, criticalFlagsJson, deviceJson, summaryJson}) {
             if (json.length() > MAX_JSON_CHARS) {
-                throw new IllegalArgumentException("HZ-2110 JSON text of " + json.length() + " characters is over "
+                throw new IllegalArgumentException("HZ-2120 JSON text of " + json.length() + " characters is over "
                         + MAX_JSON_CHARS);
             }
         }

@@ -148,7 +148,7 @@ abstract class EcgIndexContract {
         assertThatThrownBy(() -> new EcgRecord(uid(), uid(), uid(), "i", "DICOM", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), EcgPriority.ROUTINE,
                 "x".repeat(EcgRecord.MAX_JSON_CHARS + 1), "[]", "{}", "{}", Instant.now(), Protocol.UPLOAD,
-                Optional.empty(), Optional.empty())).hasMessageStartingWith("HZ-2110");
+                Optional.empty(), Optional.empty())).hasMessageStartingWith("HZ-2120");
     }
 
     private List<String> ids(EcgQuery q) throws Exception {
