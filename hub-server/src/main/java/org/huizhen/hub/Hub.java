@@ -29,6 +29,9 @@ import org.huizhen.dicom.net.assoc.AssociationPolicy;
 import org.huizhen.dicom.net.service.DicomServices;
 import org.huizhen.hub.cli.VersionCommand;
 import org.huizhen.hub.config.HubConfig;
+import org.huizhen.hub.ecg.EcgDicomEncoder;
+import org.huizhen.hub.ecg.EcgRoutes;
+import org.huizhen.hub.ecg.EcgService;
 import org.huizhen.hub.ingest.IngestPipeline;
 import org.huizhen.hub.ingest.IngestService;
 import org.huizhen.hub.ingest.InstanceIndexer;
@@ -56,6 +59,7 @@ import org.huizhen.storage.blob.FileSystemBlobStore;
 import org.huizhen.storage.index.IntegrityReport;
 import org.huizhen.storage.index.MetadataIndex;
 import org.huizhen.storage.index.jdbc.IndexDatabase;
+import org.huizhen.storage.index.jdbc.JdbcEcgIndex;
 import org.huizhen.storage.index.jdbc.JdbcMetadataIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +71,9 @@ import org.slf4j.LoggerFactory;
  * <p>Start: lock the data directory (one node per directory) → blob store, recovering temp
  * files of interrupted writes → index (migrations) → ingest journal replayed into the index →
  * integrity check in the background →
- * Vert.x → DICOM listener (+ TLS listener) on Vert.x's event loops → HTTP. Stop: DICOM
- * listeners (in-flight operations finish) → HTTP → Vert.x → worker pool → index → blobs →
- * lock.
+ * ECG service (hooked into ingest) → Vert.x → DICOM listener (+ TLS listener) on Vert.x's event
+ * loops → HTTP. Stop: DICOM listeners (in-flight operations finish) → HTTP → Vert.x → ECG
+ * screening → ingest → worker pool → index → blobs → lock.
  *
  * <p>Thread-safe: {@link #close()} may be called from a shutdown hook while requests run.
  */
@@ -94,6 +98,7 @@ public final class Hub implements AutoCloseable {
     /** The index as readers see it: waits for acknowledged instances to be indexed. */
     private MetadataIndex readIndex;
     private IngestService ingest;
+    private EcgService ecg;
     private DicomServer dicom;
     private DicomServer dicomTls;
     private HttpServer http;
@@ -138,7 +143,8 @@ public final class Hub implements AutoCloseable {
         var dataSource = ic.isPostgres()
                 ? IndexDatabase.postgres(ic.url(), ic.user(), ic.password(), ic.schema())
                 : IndexDatabase.h2(dataDir.resolve("index"));
-        index = JdbcMetadataIndex.open(dataSource, durability);
+        JdbcMetadataIndex jdbcIndex = JdbcMetadataIndex.open(dataSource, durability);
+        index = jdbcIndex;
         toClose.add(0, index);
         checkIntegrityInBackground();
 
@@ -152,6 +158,11 @@ public final class Hub implements AutoCloseable {
         toClose.add(0, pipeline);
         ingest = pipeline.service();
         readIndex = pipeline.readView();
+        // ECG records live in the index's database; DICOM ECGs arriving by C-STORE/STOW-RS are
+        // screened as soon as they are journaled. Closed before the pipeline (added after it).
+        ecg = new EcgService(config, blobs, readIndex, JdbcEcgIndex.on(jdbcIndex), ingest, EcgDicomEncoder.standard());
+        toClose.add(0, ecg);
+        ingest.onStored(ecg::instanceStored);
 
         vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -196,6 +207,8 @@ public final class Hub implements AutoCloseable {
         // /rendered, /thumbnail, and WADO-URI image requests (before WADO's application/dicom handler on /wado)
         RenderedRoutes.mount(router, dw, RenderedRoutes.leadHospitals(config));
         WadoRoutes.mount(router, dw, WadoAccess.fromConfig(config));
+        // Tele-ECG: upload, the ECG's JSON, its 12-lead picture, the original file, the list
+        EcgRoutes.mount(router, ecg, config.ecg().maxUploadBytes());
         http = vertx.createHttpServer().requestHandler(router)
                 .listen(config.http().port(), config.http().bind())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -308,6 +321,11 @@ public final class Hub implements AutoCloseable {
 
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /** The tele-ECG service (records, upload, render). */
+    public EcgService ecg() {
+        return ecg;
     }
 
     /** The lines {@code serve} prints once ready; tests parse the DICOM and HTTP lines. */

@@ -22,6 +22,8 @@ package org.huizhen.storage;
  *   <li>{@code HZ-2105} index database could not be opened</li>
  *   <li>{@code HZ-2106} blob verification failed</li>
  *   <li>{@code HZ-2107} index closed</li>
+ *   <li>{@code HZ-2120} invalid ECG record, {@code HZ-2121} invalid ECG query (thrown as
+ *       {@link IllegalArgumentException} by {@code EcgRecord} / {@code EcgQuery})</li>
  * </ul>
  *
  * <p>Immutable; safe to share between threads.

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "huizhen", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Huizhen Hub (会诊): shared-diagnosis hub for a medical consortium.",
         subcommands = {ServeCommand.class, EchoCommand.class, StoreCommand.class, ExportCommand.class, TokenCommand.class,
+                EcgCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Work done, some items failed. */

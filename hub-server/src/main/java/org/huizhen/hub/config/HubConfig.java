@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>Immutable; safe to share between threads.
  */
-public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<Institution> institutions, Auth auth) {
+public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<Institution> institutions, Auth auth,
+                        Ecg ecg) {
 
     /** {@code hub.*}: where data lives and how this node is named. */
     public record Hub(@JsonProperty("data-dir") Path dataDir, @JsonProperty("node-name") String nodeName) {
@@ -124,6 +125,39 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
     }
 
     /**
+     * {@code ecg.*}: the tele-ECG service. {@code max-upload-bytes} bounds {@code POST /api/ecg}
+     * bodies; {@code critical} is the table of critical-pattern rules that raise an ECG to STAT.
+     */
+    public record Ecg(@JsonProperty("max-upload-bytes") long maxUploadBytes, Critical critical) {
+        /** What a configuration without an {@code ecg} section means (the bundled defaults). */
+        public static final Ecg DEFAULT = new Ecg(64L << 20, Critical.DEFAULT);
+
+        public Critical critical() {
+            return critical == null ? Critical.DEFAULT : critical;
+        }
+    }
+
+    /**
+     * {@code ecg.critical.*}: thresholds of the ECG critical-pattern screen (心电图危急值; defaults
+     * from Chinese provincial critical-value lists): an RR pause of at least {@code pause-seconds},
+     * a mean rate below {@code bradycardia-bpm}, a rate of at least {@code tachycardia-bpm} sustained
+     * {@code tachycardia-seconds}, ST elevation of at least {@code st-elevation-limb-v4-v6-mv} in limb
+     * leads and V4-V6 or over {@code st-elevation-v1-v3-mv} in V1-V3.
+     */
+    public record Critical(@JsonProperty("pause-seconds") double pauseSeconds,
+                           @JsonProperty("bradycardia-bpm") double bradycardiaBpm,
+                           @JsonProperty("tachycardia-bpm") double tachycardiaBpm,
+                           @JsonProperty("tachycardia-seconds") double tachycardiaSeconds,
+                           @JsonProperty("st-elevation-limb-v4-v6-mv") double stElevationLimbV4V6Mv,
+                           @JsonProperty("st-elevation-v1-v3-mv") double stElevationV1V3Mv) {
+        public static final Critical DEFAULT = new Critical(3.0, 35, 150, 30, 0.1, 0.3);
+    }
+
+    public Ecg ecg() {
+        return ecg == null ? Ecg.DEFAULT : ecg;
+    }
+
+    /**
      * Checks every value a user can get wrong and throws naming the key.
      *
      * @throws ConfigException with the first problem found
@@ -187,7 +221,28 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
             }
         }
         validateAuth(ids);
+        validateEcg();
         return this;
+    }
+
+    private void validateEcg() {
+        Ecg e = ecg();
+        // 64 MiB is the ECG readers' own ceiling (EcgReaders.MAX_FILE_BYTES): a larger body could never be read
+        require(e.maxUploadBytes() >= 1024 && e.maxUploadBytes() <= (64L << 20), "ecg.max-upload-bytes",
+                "must be 1024..67108864, got " + e.maxUploadBytes());
+        Critical c = e.critical();
+        require(c.pauseSeconds() >= 1 && c.pauseSeconds() <= 20, "ecg.critical.pause-seconds",
+                "must be 1..20 s, got " + c.pauseSeconds());
+        require(c.bradycardiaBpm() >= 10 && c.bradycardiaBpm() <= 100, "ecg.critical.bradycardia-bpm",
+                "must be 10..100 /min, got " + c.bradycardiaBpm());
+        require(c.tachycardiaBpm() >= 100 && c.tachycardiaBpm() <= 300, "ecg.critical.tachycardia-bpm",
+                "must be 100..300 /min, got " + c.tachycardiaBpm());
+        require(c.tachycardiaSeconds() >= 1 && c.tachycardiaSeconds() <= 600, "ecg.critical.tachycardia-seconds",
+                "must be 1..600 s, got " + c.tachycardiaSeconds());
+        require(c.stElevationLimbV4V6Mv() >= 0.01 && c.stElevationLimbV4V6Mv() <= 2, "ecg.critical.st-elevation-limb-v4-v6-mv",
+                "must be 0.01..2 mV, got " + c.stElevationLimbV4V6Mv());
+        require(c.stElevationV1V3Mv() >= 0.01 && c.stElevationV1V3Mv() <= 2, "ecg.critical.st-elevation-v1-v3-mv",
+                "must be 0.01..2 mV, got " + c.stElevationV1V3Mv());
     }
 
     private void validateAuth(java.util.Set<String> institutionIds) {

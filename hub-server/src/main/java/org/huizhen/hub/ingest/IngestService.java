@@ -61,6 +61,8 @@ public final class IngestService implements StoreHandler {
     private final InstanceIndexer indexer;
     private final Executor workers;
     private final IngestStats stats = new IngestStats();
+    /** Told of each stored instance (see {@link #onStored}); replaced, never null. */
+    private volatile java.util.function.Consumer<InstanceRecord> storedListener = r -> { };
 
     IngestService(BlobStore blobs, IngestJournal journal, BackgroundIndexer background, InstanceIndexer indexer,
                   Executor workers) {
@@ -73,6 +75,16 @@ public final class IngestService implements StoreHandler {
 
     public IngestStats stats() {
         return stats;
+    }
+
+    /**
+     * Sets who is told of each instance once it is durable (journaled), whatever the protocol: the
+     * ECG service uses it to measure and screen DICOM ECGs arriving by C-STORE/STOW-RS. Called on
+     * an ingest worker thread before the instance is acknowledged, so it must only queue work,
+     * never block; an exception it throws is logged and ignored.
+     */
+    public void onStored(java.util.function.Consumer<InstanceRecord> listener) {
+        this.storedListener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -250,6 +262,11 @@ public final class IngestService implements StoreHandler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 // journaled: the index row is written when the journal is replayed at the next start
+            }
+            try {
+                storedListener.accept(record);
+            } catch (RuntimeException e) {
+                LOG.warn("stored-instance listener failed for {}: {}", rq.sopInstanceUid(), e.toString());
             }
             StoreResult ok = parsed.warning().map(w -> new StoreResult(w.status().code(), Optional.of(w.comment()), List.<Integer>of()))
                     .orElse(StoreResult.success());
