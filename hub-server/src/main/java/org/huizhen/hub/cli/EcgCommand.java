@@ -30,7 +30,10 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code ecg measure FILE}: the model's summary, the hub's measurements, critical flags and
  *       the device's own values as JSON on standard output ({@link EcgJson#cli}).</li>
  *   <li>{@code ecg render FILE --out PATH.svg|png}: the 12-lead page; the format follows the extension.</li>
- *   <li>({@code ecg eval-qrs DIR} joins here as a further subcommand.)</li>
+ *   <li>{@code ecg eval-qrs DIR}: runs the hub's QRS detector over every WFDB record in DIR (a
+ *       {@code NAME.hea} with its {@code NAME.atr} reference annotations) and prints the ANSI/AAMI
+ *       EC57 beat-by-beat table (record, beats, TP, FN, FP, Se, +P) with a gross line; a progress
+ *       bar on standard error.</li>
  * </ul>
  * Exit codes (see {@link Main}): 0 done; 1 the file is not a readable ECG (its HZ-70xx message on
  * standard error) or the output cannot be written; 2 bad usage (missing file, unknown extension).
@@ -41,8 +44,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ecg", mixinStandardHelpOptions = true,
         description = {"ECG tools: measure or render an ECG file (DICOM, HL7 aECG, SCP-ECG, GE MUSE, Philips XML).",
                 "  huizhen ecg measure FILE",
-                "  huizhen ecg render FILE --out PATH.svg|png"},
-        subcommands = {EcgCommand.Measure.class, EcgCommand.Render.class, CommandLine.HelpCommand.class})
+                "  huizhen ecg render FILE --out PATH.svg|png",
+                "  huizhen ecg eval-qrs DIR"},
+        subcommands = {EcgCommand.Measure.class, EcgCommand.Render.class, EcgCommand.EvalQrs.class,
+                CommandLine.HelpCommand.class})
 public final class EcgCommand implements Callable<Integer> {
 
     @Override
@@ -142,6 +147,40 @@ public final class EcgCommand implements Callable<Integer> {
                 Files.deleteIfExists(tmp);
             }
             System.err.println("huizhen ecg render: wrote " + out + " (" + bytes.length + " bytes)");
+            return 0;
+        }
+    }
+
+    @Command(name = "eval-qrs", mixinStandardHelpOptions = true,
+            description = {"Score the hub's QRS detector on WFDB records (e.g. MIT-BIH) by the ANSI/AAMI EC57 rule:",
+                    "150 ms match window, first 5 minutes not scored, ventricular flutter/fibrillation not scored."})
+    static final class EvalQrs implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR", description = "A folder of WFDB records (NAME.hea, NAME.dat, NAME.atr).")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(dir)) {
+                System.err.println("huizhen ecg eval-qrs: no such folder: " + dir);
+                return Main.EXIT_USAGE;
+            }
+            long records;
+            try (var files = Files.list(dir)) {
+                records = files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".hea"))
+                        .filter(f -> Files.isRegularFile(dir.resolve(f.substring(0, f.length() - 4) + ".atr"))).count();
+            }
+            if (records == 0) {
+                System.err.println("huizhen ecg eval-qrs: no WFDB record with reference annotations (NAME.hea + NAME.atr) in " + dir);
+                return Main.EXIT_USAGE;
+            }
+            org.huizhen.dicom.ecg.wfdb.Ec57Report report;
+            try (ProgressBar bar = ProgressBar.onStderr("EC57", records)) {
+                report = org.huizhen.dicom.ecg.wfdb.Ec57Evaluation.evaluate(dir, r -> bar.advance(1));
+            } catch (EcgParseException e) {
+                System.err.println("huizhen ecg eval-qrs: " + e.getMessage());
+                return Main.EXIT_PARTIAL;
+            }
+            System.out.print(report.toTable());
             return 0;
         }
     }

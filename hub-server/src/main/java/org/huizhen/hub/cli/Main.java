@@ -26,6 +26,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The ECG renderer draws with Java2D; a server has no display (and needs none).
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args));
     }
 

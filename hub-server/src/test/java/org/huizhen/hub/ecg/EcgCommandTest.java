@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.huizhen.dicom.ecg.Ecg;
@@ -109,5 +110,26 @@ class EcgCommandTest {
                 EcgTestHub.ecg("muse_braveheart_example1.xml").toString());
         assertThat(bad.exitCode()).isEqualTo(Main.EXIT_USAGE);
         assertThat(bad.err()).contains("ecg.critical.bradycardia-bpm");
+    }
+
+    @Test
+    void evalQrsPrintsTheEc57TableOfEverySharedRecord() throws Exception {
+        Path mitdb = EcgTestHub.ecg("mitdb");
+        CliRun run = CliRun.run("ecg", "eval-qrs", mitdb.toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        List<String> lines = run.out().lines().toList();
+        // one row per shared record (12, named NNN) and a gross line summing them
+        assertThat(lines.stream().filter(l -> l.matches("\\d{3}\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+")).count())
+                .isEqualTo(12);
+        String gross = lines.stream().filter(l -> l.startsWith("gross")).findFirst().orElseThrow();
+        // the shared MANIFEST counts 21,005 reference beats after the first 5 minutes
+        assertThat(gross.split("\\s+")[1]).isEqualTo("21005");
+    }
+
+    @Test
+    void evalQrsOfAFolderWithoutRecordsIsAUsageError() {
+        CliRun run = CliRun.run("ecg", "eval-qrs", tmp.toString());
+        assertThat(run.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run.err()).contains("no WFDB record");
     }
 }
