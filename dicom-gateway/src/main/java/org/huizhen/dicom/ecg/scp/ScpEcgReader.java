@@ -177,7 +177,7 @@ public final class ScpEcgReader implements EcgFileReader {
         Parser p = new Parser(file);
         Ecg ecg = p.run();
         if (!p.warnings.isEmpty()) {
-            LOG.warn("SCP-ECG read with {} tolerated deviation(s): {}", p.warnings.size(), String.join("; ", p.warnings));
+            LOG.debug("SCP-ECG read with {} tolerated deviation(s): {}", p.warnings.size(), String.join("; ", p.warnings));
         }
         return new Result(ecg, p.warnings);
     }

@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  * write when they put GB2312 names into an "ASCII" record: such bytes are tried, in order, as
  * strict UTF-8, then as GB18030 when every byte ≥ 0x80 pairs into a GB2312 double-byte
  * character (both bytes 0xA1..0xFE), and only then as Latin-1, which accepts anything.
- * Strings end at the first NUL (EN 1064 text is NUL-terminated) and are trimmed.
+ * Strings end at the first NUL (EN 1064 text is NUL-terminated), control characters become
+ * spaces, and they are trimmed.
  *
  * <p>Stateless and thread-safe.
  */
@@ -72,7 +73,8 @@ final class ScpText {
         } else {
             s = guess(b, off, n);
         }
-        s = s.strip();
+        // Control characters (some devices pad fields with 0x01..0x1F) are no text: drop them.
+        s = s.replaceAll("\\p{Cntrl}", " ").strip();
         return s.isEmpty() ? null : s;
     }
 

@@ -70,10 +70,12 @@ public final class SafeXml {
      * a cut inside the root start tag). Encoding declarations and byte order marks are honoured.
      */
     public static Optional<Root> root(byte[] head) {
-        if (head == null || head.length == 0) {
+        if (head == null || head.length == 0 || !startsLikeXml(head)) {
             return Optional.empty();
         }
         XMLInputFactory f = XMLInputFactory.newFactory();
+        // The JDK's StAX parser reports fatal errors on stderr unless a reporter takes them.
+        f.setProperty(XMLInputFactory.REPORTER, (javax.xml.stream.XMLReporter) (message, type, info, location) -> { });
         // No DTD processing at all while sniffing: the DOCTYPE is reported as an event and skipped.
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -100,6 +102,30 @@ public final class SafeXml {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the bytes can start an XML document: optional byte order mark (UTF-8, UTF-16 LE/BE)
+     * and whitespace, then '<'. Binary files (SCP-ECG, DICOM) are turned away here without
+     * starting a parser.
+     */
+    private static boolean startsLikeXml(byte[] b) {
+        int i = 0;
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+            i = 3;
+        } else if (b.length >= 2 && ((b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF || (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE)) {
+            return true; // UTF-16: the parser decodes it
+        }
+        for (; i < b.length; i++) {
+            int c = b[i] & 0xFF;
+            if (c == '<') {
+                return true;
+            }
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
