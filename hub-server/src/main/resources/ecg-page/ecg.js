@@ -103,25 +103,37 @@ function row(e) {
   return tr;
 }
 
-async function loadList(openId) {
+/** Fetches and shows the worklist; its length. */
+async function refreshList() {
   const list = await api('/api/ecg?limit=100');
   // STAT first; the API answers newest first and the sort is stable, so each group stays newest first
   list.sort((a, b) => (b.priority === 'STAT') - (a.priority === 'STAT'));
   $('worklist').tBodies[0].replaceChildren(...list.map(row));
-  if (!list.length && !openId) {
+  markCurrent();
+  return list;
+}
+
+function markCurrent() {
+  for (const tr of $('worklist').tBodies[0].rows) {
+    if (tr.dataset.id === current) tr.setAttribute('aria-current', 'true'); else tr.removeAttribute('aria-current');
+  }
+}
+
+/** Loads the worklist; opens openId, else the first row, if nothing is open yet. */
+async function loadList(openId) {
+  const list = await refreshList();
+  if (!list.length && !openId && !current) {
     status('empty', '没有心电图', 'no ECGs');
     return;
   }
   status('ready', `${list.length} 份心电图`, `${list.length} ECGs`);
-  await select(openId || list[0].id);
+  if (!current) await select(openId || list[0].id);
 }
 
 async function select(id) {
   current = id;
   shown = null;
-  for (const tr of $('worklist').tBodies[0].rows) {
-    if (tr.dataset.id === id) tr.setAttribute('aria-current', 'true'); else tr.removeAttribute('aria-current');
-  }
+  markCurrent();
   const figure = $('trace');
   figure.dataset.state = 'loading';
   figure.replaceChildren(bilingual('图形加载中…', 'drawing'));
@@ -258,6 +270,11 @@ async function main() {
   }
   try {
     await loadList(p.id);
+    // new ECGs arrive all day: refresh the list every minute while signed in (the open ECG stays)
+    const timer = setInterval(() => {
+      if (document.body.dataset.state === 'login') clearInterval(timer);
+      else if (!document.hidden) loadList().catch(fail);
+    }, 60000);
   } catch (e) {
     fail(e);
   }
