@@ -208,6 +208,7 @@ function showMeasures(hub, device) {
     // a difference worth a look: 10 ms for intervals, 2 bpm for rate (the hub's own accuracy target)
     if (hv != null && dv != null && Math.abs(hv - dv) > (unit === 'bpm' ? 2 : unit === 'ms' ? 10 : 30)) {
       tr.className = 'differs';
+      tr.title = '本系统与设备差异较大 / the hub and the device differ';
     }
     return tr;
   }));

@@ -142,6 +142,9 @@ class EcgPageInBrowserTest {
         Path shot = keep(browser.screenshot(), "ecg-page-stat.png");
         assertDetail(stat);
         assertTracingVisible(shot);
+        // the measurement table and statements below the tracing, for people to look at
+        browser.evaluate("document.getElementById('measures').scrollIntoView()");
+        keep(browser.screenshot(), "ecg-page-stat-measurements.png");
 
         // the download button saves the file as received, under its name (fetched with the token)
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
