@@ -48,6 +48,7 @@ class EcgPageInBrowserTest {
 
     @TempDir
     Path dir;
+    InteropHub interop;
     Hub hub;
     HeadlessChromium browser;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -65,7 +66,7 @@ class EcgPageInBrowserTest {
     /** A lead hospital and a clinic; {@code settings} over the test defaults. */
     private void start(Map<String, String> settings) throws Exception {
         HeadlessChromium.requireInstalled(); // fails on CI, skips elsewhere, before a hub is started
-        InteropHub interop = InteropHub.in(dir.resolve("hub")).institutions("""
+        interop = InteropHub.in(dir.resolve("hub")).institutions("""
                   - id: lead
                     name: 县人民医院
                     role: lead-hospital
@@ -220,6 +221,37 @@ class EcgPageInBrowserTest {
         // the API's 404 problem detail reaches the reader, not a blank pane
         assertThat(text("#trace")).contains("404");
         assertThat(text("#title")).contains("1.2.3.4.5");
+    }
+
+    /**
+     * The record is readable but the stored file behind it is damaged (as after a disk fault), so
+     * {@code /render} answers 500: the pane must say so, with the hub's code, and still show the
+     * measurements from the record.
+     */
+    @Test
+    void showsWhyTheTracingCannotBeDrawnWhenRenderingFails() throws Exception {
+        start(Map.of());
+        JsonNode ecg = upload("muse_braveheart_example1.xml");
+        byte[] original = Files.readAllBytes(shared("muse_braveheart_example1.xml"));
+        List<Path> blobs;
+        try (var files = Files.walk(interop.blobDir())) {
+            blobs = files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return java.util.Arrays.equals(Files.readAllBytes(f), original);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).toList();
+        }
+        assertThat(blobs).as("the original kept as received in %s", interop.blobDir()).hasSize(1);
+        Files.writeString(blobs.get(0), "damaged");
+
+        browser.open(base() + "/ecg/?token=" + enc(token("lead", "dicomweb.read")) + "&id=" + enc(ecg.get("id").asText()));
+
+        assertThat(browser.awaitExpression(TRACE, 60_000, "drawn", "error")).isEqualTo("error");
+        assertThat(text("#trace")).contains("the tracing could not be drawn").contains("500").contains("HZ-7099");
+        assertThat(browser.evaluate("document.querySelectorAll('#measures tbody tr').length").asInt()).isGreaterThan(5);
+        keep(browser.screenshot(), "ecg-page-render-failed.png");
     }
 
     // ------------------------------------------------------------------ checks
