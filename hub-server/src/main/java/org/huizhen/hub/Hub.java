@@ -189,6 +189,8 @@ public final class Hub implements AutoCloseable {
         router.get("/health").handler(HealthHandler.create(this::health));
         // The browser viewer's static files are public; the viewer sends the bearer token to DICOMweb.
         ViewerRoutes.mount(router);
+        // So is the ECG reading page's; it sends the token to /api/ecg.
+        ViewerRoutes.mountEcgPage(router);
         // CORS preflight for browser viewers must be answered before authentication (it carries no token).
         DicomWebCors.mount(router, "/dicomweb");
         // --- auth (hub.security): every route added after this line needs a Bearer token or API

@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * stay behind {@code HttpAuth}. {@link #mount} must therefore run before the router's
  * {@code HttpAuth} handler, like {@code GET /health}.
  *
+ * <p>The ECG reading page ({@code ecg-page/} on the classpath, plain files with no build step) is
+ * served the same way under {@code /ecg/} by {@link #mountEcgPage}: same rules, same reasons.
+ *
  * <p>Why not Vert.x {@code StaticHandler}: its file resolver looks in the working directory
  * before the classpath, and {@code ./huizhen serve} runs from the repository root, where
  * {@code viewer/} is the viewer's unbuilt source. Reading only from the classpath serves the
@@ -40,6 +43,10 @@ public final class ViewerRoutes {
     public static final String PATH = "/viewer";
     /** The classpath folder with the built viewer. */
     static final String RESOURCE_ROOT = "viewer/";
+    /** Where the ECG reading page's URL path starts. */
+    public static final String ECG_PATH = "/ecg";
+    /** The classpath folder with the ECG reading page. */
+    static final String ECG_RESOURCE_ROOT = "ecg-page/";
 
     private static final Map<String, String> MEDIA_TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
@@ -53,6 +60,7 @@ public final class ViewerRoutes {
             Map.entry("ico", "image/x-icon"),
             Map.entry("txt", "text/plain; charset=utf-8"));
 
+    /** Keyed by classpath resource name (folder + relative path). */
     private static final Map<String, Optional<Buffer>> CACHE = new ConcurrentHashMap<>();
 
     private ViewerRoutes() {
@@ -63,21 +71,34 @@ public final class ViewerRoutes {
      * {@code GET|HEAD /viewer/*} to {@code router}. Call before the authentication handler.
      */
     public static void mount(Router router) {
-        router.route(PATH).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
-            if (!ctx.request().path().equals(PATH)) {
+        mount(router, PATH, RESOURCE_ROOT);
+    }
+
+    /**
+     * Adds {@code GET|HEAD /ecg} (redirect to {@code /ecg/}, query kept) and {@code GET|HEAD /ecg/*}
+     * (the ECG reading page) to {@code router}. Call before the authentication handler.
+     */
+    public static void mountEcgPage(Router router) {
+        mount(router, ECG_PATH, ECG_RESOURCE_ROOT);
+    }
+
+    private static void mount(Router router, String path, String resourceRoot) {
+        router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+            if (!ctx.request().path().equals(path)) {
                 ctx.next(); // Vert.x matches "/viewer/" here too
                 return;
             }
             String query = ctx.request().query();
             ctx.response().setStatusCode(301)
-                    .putHeader(HttpHeaders.LOCATION, PATH + "/" + (query == null ? "" : "?" + query))
+                    .putHeader(HttpHeaders.LOCATION, path + "/" + (query == null ? "" : "?" + query))
                     .end();
         });
-        router.route(PATH + "/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ViewerRoutes::serve);
+        router.route(path + "/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> serve(ctx, path, resourceRoot));
     }
 
-    private static void serve(RoutingContext ctx) {
-        String rel = ctx.normalizedPath().substring(PATH.length() + 1);
+    private static void serve(RoutingContext ctx, String path, String resourceRoot) {
+        String rel = ctx.normalizedPath().substring(path.length() + 1);
         if (rel.isEmpty() || rel.endsWith("/")) {
             rel = rel + "index.html";
         }
@@ -86,7 +107,7 @@ public final class ViewerRoutes {
             return;
         }
         String file = rel;
-        ctx.vertx().<Optional<Buffer>>executeBlocking(() -> CACHE.computeIfAbsent(file, ViewerRoutes::load), false)
+        ctx.vertx().<Optional<Buffer>>executeBlocking(() -> CACHE.computeIfAbsent(resourceRoot + file, ViewerRoutes::load), false)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());
@@ -111,9 +132,10 @@ public final class ViewerRoutes {
         return true;
     }
 
-    private static Optional<Buffer> load(String rel) {
+    /** A classpath resource's bytes, or empty if there is none. */
+    private static Optional<Buffer> load(String resource) {
         ClassLoader loader = ViewerRoutes.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(RESOURCE_ROOT + rel)) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
             return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -144,6 +166,6 @@ public final class ViewerRoutes {
     private static void notFound(RoutingContext ctx) {
         ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .end("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
-                        + "\"detail\":\"HZ-5901 no such file in the viewer\"}");
+                        + "\"detail\":\"HZ-5901 no such file in the viewer or the ECG page\"}");
     }
 }

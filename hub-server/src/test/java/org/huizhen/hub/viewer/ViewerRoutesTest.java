@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -45,6 +46,7 @@ class ViewerRoutesTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         ViewerRoutes.mount(router);
+        ViewerRoutes.mountEcgPage(router);
         router.route().handler(HttpAuth.create(config, HttpAuth.hubKeys(config)));
         router.route().handler(ctx -> ctx.response().end("behind auth"));
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
@@ -141,6 +143,28 @@ class ViewerRoutesTest {
         // either normalised out of /viewer/ (then auth answers) or not a viewer file: never content
         assertThat(r.statusCode()).as(uri).isIn(401, 404);
         assertThat(r.bodyAsString()).as(uri).doesNotContain("<project");
+    }
+
+    /** The ECG reading page's three plain files (ecg-page/ on the classpath), open like the viewer. */
+    @ParameterizedTest
+    @CsvSource({"/ecg/, text/html", "/ecg/ecg.js, text/javascript", "/ecg/ecg.css, text/css"})
+    void servesTheEcgPageWithoutAToken(String uri, String mediaType) throws Exception {
+        HttpResponse<Buffer> r = send(HttpMethod.GET, uri);
+
+        assertThat(r.statusCode()).as(uri).isEqualTo(200);
+        assertThat(r.getHeader("Content-Type")).startsWith(mediaType);
+        assertThat(r.getHeader("Referrer-Policy")).isEqualTo("no-referrer");
+        String name = uri.endsWith("/") ? "index.html" : uri.substring("/ecg/".length());
+        try (InputStream in = ViewerRoutes.class.getClassLoader().getResourceAsStream("ecg-page/" + name)) {
+            assertThat(r.bodyAsString()).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        // the bare path redirects keeping the query (the token and the ECG id)
+        HttpResponse<Buffer> bare = send(HttpMethod.GET, "/ecg?token=t&id=1.2");
+        assertThat(bare.statusCode()).isEqualTo(301);
+        assertThat(bare.getHeader("Location")).isEqualTo("/ecg/?token=t&id=1.2");
+        // a viewer file is not reachable through the ECG page's path, nor the other way round
+        assertThat(send(HttpMethod.GET, "/ecg/index.html").statusCode()).isEqualTo(200);
+        assertThat(send(HttpMethod.GET, "/viewer/ecg.js").statusCode()).isEqualTo(404);
     }
 
     @Test
