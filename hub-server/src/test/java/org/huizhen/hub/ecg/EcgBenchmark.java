@@ -22,12 +22,8 @@ import org.huizhen.dicom.ecg.render.EcgRenderer;
  * runs for an upload plus one PNG (column {@code all/s}: parse → measure → render); then all
  * files round-robin as the overall figure; and the heap: used after a full GC before and after,
  * and the peak of the heap pools during the run. Each stage runs for a time budget after an
- * untimed warm-up, so the JIT has compiled the hot paths. Run on demand, e.g.
- * <pre>
- * ./mvnw -q -pl hub-server -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xmx512m -cp hub-server/target/test-classes:hub-server/target/classes:$(cat hub-server/target/cp.txt) \
- *      org.huizhen.hub.ecg.EcgBenchmark ../shared/testdata 1.0
- * </pre>
+ * untimed warm-up, so the JIT has compiled the hot paths. Run on demand with
+ * {@code bench/run-ecg.sh [SECONDS_PER_STAGE]} (builds, then runs this class on the test classes and the hub jar).
  * Arguments: the shared test data directory (default {@code ../shared/testdata}) and the seconds
  * each stage of each file runs (default 1.0; the whole run takes about 5 × files × that).
  * Single-threaded: figures are per core.
