@@ -102,8 +102,8 @@ public final class QrsDetector {
      * Per-lead detection and a vote (several leads). Each lead is run through the detector alone,
      * and all leads together through the combined detector. A lead's <em>reliability</em> near a
      * beat is the share of its RR intervals within ±{@value #RELIABILITY_WINDOW_S} s that are
-     * plausible (between half and 1.8 times the local median RR): noise adds short intervals,
-     * missed beats long ones. For every cluster of detections within 100 ms, the single leads
+     * plausible (between half and 1.8 times the combined detector's local median RR): noise adds
+     * short intervals, missed beats long ones. For every cluster of detections within 100 ms, the single leads
      * vote: the reliabilities of the leads that saw a beat against those of the leads that did
      * not (their reliability at their nearest detection). The beat is kept when the vote is
      * positive by {@value #VOTE_MARGIN} of the total, or when the combined detector saw it and
@@ -122,7 +122,7 @@ public final class QrsDetector {
         double win = RELIABILITY_WINDOW_S * fs;
         double[][] rel = new double[nl][];
         for (int l = 0; l < nl; l++) {
-            rel[l] = reliability(d[l], win);
+            rel[l] = reliability(d[l], win, d[nl]);
         }
         int tol = (int) Math.round(0.1 * fs);
         List<int[]> all = new ArrayList<>();
@@ -191,6 +191,64 @@ public final class QrsDetector {
         }
         Arrays.sort(rr);
         return rr[k / 2];
+    }
+
+    /** Local median RR of {@code ref} within ±win of t (NaN when under 2 intervals). */
+    private static double localMedianRr(int[] ref, int t, double win) {
+        int a = Arrays.binarySearch(ref, (int) Math.floor(t - win));
+        a = a < 0 ? -a - 1 : a;
+        int b = Arrays.binarySearch(ref, (int) Math.ceil(t + win));
+        b = b < 0 ? -b - 2 : b;
+        int n = b - a;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        int[] rr = new int[n];
+        for (int i = 0; i < n; i++) {
+            rr[i] = ref[a + i + 1] - ref[a + i];
+        }
+        Arrays.sort(rr);
+        return rr[n / 2];
+    }
+
+    /**
+     * Per detection: share of the lead's RR intervals within ±win that are plausible against the
+     * <em>combined</em> detector's local median RR (between half and 1.8 times it); the lead's
+     * own median where the combined detector has too few beats there. Judged against its own
+     * median, a lead that misses every other beat (the normal beats of a bigeminy that are tiny in
+     * V1, MIT-BIH 106) looked perfectly regular and out-voted the lead that saw them all: 106 Se
+     * 97.23 → 99.41 %, gross Se 99.23 → 99.49 %, +P 99.54 → 99.50 % (105: +P 98.21 → 97.85 %).
+     */
+    private static double[] reliability(int[] d, double win, int[] ref) {
+        double[] own = reliability(d, win);
+        if (d.length < 3 || ref.length < 3) {
+            return own;
+        }
+        double[] r = new double[d.length];
+        int a = 0;
+        int b = 0;
+        for (int i = 0; i < d.length; i++) {
+            while (d[a] < d[i] - win) {
+                a++;
+            }
+            while (b + 1 < d.length && d[b + 1] <= d[i] + win) {
+                b++;
+            }
+            double med = localMedianRr(ref, d[i], win);
+            if (b - a < 2 || Double.isNaN(med)) {
+                r[i] = own[i];
+                continue;
+            }
+            int good = 0;
+            for (int k = a; k < b; k++) {
+                int v = d[k + 1] - d[k];
+                if (v >= 0.5 * med && v <= 1.8 * med) {
+                    good++;
+                }
+            }
+            r[i] = (double) good / (b - a);
+        }
+        return r;
     }
 
     /** Per detection: share of the lead's RR intervals within ±win that are neither under half nor over 1.8 × the local median RR. */
