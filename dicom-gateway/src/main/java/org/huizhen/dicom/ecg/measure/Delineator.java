@@ -22,7 +22,7 @@ package org.huizhen.dicom.ecg.measure;
  * and not before the previous beat's T offset) before QRS onset and 40 ms before it; absent when under {@link #MIN_P_MICROVOLTS}. Its onset
  * and offset: where the spatial velocity (low-passed at 20 Hz for the onset — P waves have little
  * above it, noise does — and at 30 Hz for the offset, next to the QRS) of its up- and down-slopes falls
- * under 15 % of its own peak for 8 ms.</li>
+ * under {@link #P_ON_FRACTION} (onset) / 15 % (offset) of its own peak for 8 ms.</li>
  * </ul>
  *
  * <p>Baseline of each lead: the mean of the 10 ms before QRS onset (the PR segment; the
@@ -35,6 +35,13 @@ final class Delineator {
     static final double QRS_ON_FRACTION = 0.04;
     static final double QRS_OFF_FRACTION = 0.06;
     static final double MIN_P_MICROVOLTS = 25;
+    /**
+     * The P wave starts where its upslope's spatial velocity falls under this share of its
+     * peak. Hub − device PR (Mortara/aECG/MUSE/Philips): at 15 % −2/+14/+10/+7 ms, at 20 %
+     * −4/+10/+8/+5, at 25 % −6/+8/+6/+5, at 30 % −7/+6/+6/+3; the synthetic ECGs (known P onset)
+     * −4..0 ms at 20 %, −8..−2 at 25 %, −8..−4 at 30 %: 20 % is the closest to both.
+     */
+    static final double P_ON_FRACTION = 0.20;
     /** The P offset is searched on a less smoothed signal than the P onset: 20 Hz would spread the QRS rise back over a short PR segment. */
     static final double P_OFFSET_LOWPASS_HZ = 30;
 
@@ -280,7 +287,7 @@ final class Delineator {
                 down = i;
             }
         }
-        double thrUp = 0.15 * sv[up];
+        double thrUp = P_ON_FRACTION * sv[up];
         double thrDown = 0.15 * sv40[down];
         // when the slope never settles (a T wave's tail runs into the P wave at fast rates), the
         // quietest point between them is the onset
