@@ -16,14 +16,13 @@ package org.huizhen.dicom.ecg.measure;
  * of wave boundaries in multilead ECG signals: validation with the CSE database", Comput Biomed
  * Res 27:45–60, 1994, applied to the spatial velocity.</li>
  * <li>T offset by the tangent method (Lepeschkin &amp; Surawicz, Circulation 6:378–388, 1952):
- * the steepest descent of the T wave is extended to the isoelectric level; applied here to the
- * spatial magnitude {@code sqrt(Σ (x − baseline)²)}, whose T wave is one positive hump whatever
- * the leads' polarities.</li>
+ * the steepest descent of the T wave is extended to the isoelectric level, in every lead with a
+ * significant T wave; the global T offset is the latest of them ({@link #tOffset}).</li>
  * <li>P wave: the largest hump of the spatial magnitude between 300 ms (at most 60 % of the RR,
  * and not before the previous beat's T offset) before QRS onset and 40 ms before it; absent when under {@link #MIN_P_MICROVOLTS}. Its onset
  * and offset: where the spatial velocity (low-passed at 20 Hz for the onset — P waves have little
  * above it, noise does — and at 30 Hz for the offset, next to the QRS) of its up- and down-slopes falls
- * under 15 % of its own peak for 8 ms.</li>
+ * under {@link #P_ON_FRACTION} (onset) / 15 % (offset) of its own peak for 8 ms.</li>
  * </ul>
  *
  * <p>Baseline of each lead: the mean of the 10 ms before QRS onset (the PR segment; the
@@ -36,6 +35,13 @@ final class Delineator {
     static final double QRS_ON_FRACTION = 0.04;
     static final double QRS_OFF_FRACTION = 0.06;
     static final double MIN_P_MICROVOLTS = 25;
+    /**
+     * The P wave starts where its upslope's spatial velocity falls under this share of its
+     * peak. Hub − device PR (Mortara/aECG/MUSE/Philips): at 15 % −2/+14/+10/+7 ms, at 20 %
+     * −4/+10/+8/+5, at 25 % −6/+8/+6/+5, at 30 % −7/+6/+6/+3; the synthetic ECGs (known P onset)
+     * −4..0 ms at 20 %, −8..−2 at 25 %, −8..−4 at 30 %: 20 % is the closest to both.
+     */
+    static final double P_ON_FRACTION = 0.20;
     /** The P offset is searched on a less smoothed signal than the P onset: 20 Hz would spread the QRS rise back over a short PR segment. */
     static final double P_OFFSET_LOWPASS_HZ = 30;
 
@@ -94,16 +100,7 @@ final class Delineator {
                 break;
             }
         }
-        int off = peak;
-        run = 0;
-        for (int i = peak; i <= limitOff; i++) {
-            run = sv[i] < thrOff ? run + 1 : 0;
-            off = i;
-            if (run >= ms10) {
-                off = i - run + 1;
-                break;
-            }
-        }
+        int off = offsetFrom(sv, peak, limitOff, thrOff, ms10);
         float[] base = new float[mb.leads().length];
         int b0 = Math.max(0, on - ms10);
         for (int l = 0; l < base.length; l++) {
@@ -122,6 +119,20 @@ final class Delineator {
         int notBefore = tOff == null ? 0 : tOff - (int) Math.round(rrSamples) + (int) Math.round(0.020 * fs);
         int[] p = pWave(lpP, lpPOff, baseUse, fs, on, rrSamples, notBefore);
         return new Waves(p == null ? null : p[0], p == null ? null : p[1], on, off, tOff, base);
+    }
+
+    /** First point at or after {@code from} where SV stays under {@code thr} for {@code run} samples. */
+    private static int offsetFrom(double[] sv, int from, int limit, double thr, int run) {
+        int quiet = 0;
+        int off = from;
+        for (int i = from; i <= limit; i++) {
+            quiet = sv[i] < thr ? quiet + 1 : 0;
+            off = i;
+            if (quiet >= run) {
+                return i - quiet + 1;
+            }
+        }
+        return off;
     }
 
     private static double[] spatialVelocity(float[][] x, double fs) {
@@ -154,45 +165,77 @@ final class Delineator {
         return m;
     }
 
-    /** Tangent method on the spatial magnitude; null when no T wave stands out. */
+    /** Leads whose T wave is under this share of the largest lead's T amplitude do not vote for the T offset. */
+    static final double T_SIGNIFICANT = 0.3;
+
+    /**
+     * Global T offset: the latest of the per-lead tangent-method T ends (Lepeschkin &amp; Surawicz
+     * 1952: the steepest descent of the T wave, from its peak back towards the isoelectric level,
+     * extended to that level — here the lead's PR-segment baseline) over the leads whose T wave is
+     * significant ({@link #T_SIGNIFICANT}). The latest end over leads is the CSE definition of a
+     * global offset (Willems et al. 1990) and what resting-ECG programs report as "QT" (the
+     * earliest QRS onset to the latest T end over the 12 leads, e.g. GE 12SL and Philips DXL
+     * physician's guides). Null when no lead has a T wave that turns back towards the baseline.
+     *
+     * <p>Measured against the devices (hub − device QT, Mortara/aECG/MUSE/Philips): tangent on the
+     * spatial magnitude −8/−26/−36/−30 ms (the previous method); this one 0/−14/−24/−20. Tried and
+     * rejected: spatial magnitude falling to 3–15 % of the T peak above its post-T minimum (at 10 %:
+     * +37/−4/−26/−20; unstable where the magnitude has a slow tail, Mortara 3 %: +223), trapezium
+     * area (Vázquez-Seisdedos et al. 2011) with the window end as fixed point (+43/+12/−2/−10),
+     * Zhang et al. 2006 sliding-window area over 40–128 ms (at 128 ms +4/−28/−26/−10), per-lead
+     * thresholds instead of tangents (unstable, +90..+322 ms on Mortara and aECG), the
+     * second-latest lead instead of the latest (−6/−22/−30/−16).
+     */
     private static Integer tOffset(float[][] x, float[] base, double fs, int qrsOff, int f, double rr, int len) {
-        double[] m = magnitude(x, base);
         int from = qrsOff + (int) Math.round(0.060 * fs);
         // the T wave ends before the next beat's P wave: search at most to 80 % of the RR after the fiducial
         int to = Math.min(len - 2, f + (int) Math.round(Math.max(0.8 * rr, 0.25 * fs)));
         if (from >= to) {
             return null;
         }
-        int tp = from;
-        for (int i = from; i <= to; i++) {
-            if (m[i] > m[tp]) {
-                tp = i;
+        int nl = x.length;
+        double[] amp = new double[nl];
+        int[] ends = new int[nl];
+        double maxAmp = 0;
+        for (int k = 0; k < nl; k++) {
+            float[] m = x[k];
+            float b = base[k];
+            ends[k] = -1;
+            // the T peak: the largest deviation from the baseline, of either polarity
+            int tp = from;
+            for (int i = from; i <= to; i++) {
+                if (Math.abs(m[i] - b) > Math.abs(m[tp] - b)) {
+                    tp = i;
+                }
+            }
+            double sg = Math.signum(m[tp] - b);
+            if (tp >= to || sg == 0) {
+                continue;
+            }
+            // steepest return towards the baseline after the peak
+            int steep = -1;
+            double slope = 0;
+            for (int i = tp + 1; i < to && sg * (m[i] - b) > 0; i++) {
+                double d = sg * (m[i + 1] - m[i - 1]) / 2;
+                if (d < slope) {
+                    slope = d;
+                    steep = i;
+                }
+            }
+            if (steep < 0) {
+                continue;
+            }
+            amp[k] = Math.abs(m[tp] - b);
+            maxAmp = Math.max(maxAmp, amp[k]);
+            ends[k] = Math.min(to, (int) Math.round(steep - sg * (m[steep] - b) / slope));
+        }
+        int end = -1;
+        for (int k = 0; k < nl; k++) {
+            if (ends[k] > 0 && amp[k] >= T_SIGNIFICANT * maxAmp) {
+                end = Math.max(end, ends[k]);
             }
         }
-        if (tp >= to) {
-            return null; // no hump: still rising at the window end
-        }
-        // steepest descent after the peak
-        int steep = -1;
-        double slope = 0;
-        for (int i = tp + 1; i < to; i++) {
-            double d = (m[i + 1] - m[i - 1]) / 2;
-            if (d < slope) {
-                slope = d;
-                steep = i;
-            }
-        }
-        if (steep < 0) {
-            return null;
-        }
-        // isoelectric level: the lowest magnitude after the steepest point within the window
-        double level = m[steep];
-        for (int i = steep; i <= to; i++) {
-            level = Math.min(level, m[i]);
-        }
-        double t = steep + (level - m[steep]) / slope;
-        int end = (int) Math.round(t);
-        return end > tp && end <= to ? end : Math.min(to, Math.max(tp + 1, end));
+        return end < 0 ? null : end;
     }
 
     /** P onset and offset, or null when there is no P wave. */
@@ -244,7 +287,7 @@ final class Delineator {
                 down = i;
             }
         }
-        double thrUp = 0.15 * sv[up];
+        double thrUp = P_ON_FRACTION * sv[up];
         double thrDown = 0.15 * sv40[down];
         // when the slope never settles (a T wave's tail runs into the P wave at fast rates), the
         // quietest point between them is the onset

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * the EC57 evaluation).
  */
 class DeviceAgreementTest {
-    /** Regression floor (ms) for PR, QRS and QT; the target is 10 ms. */
-    private static final double FLOOR_MS = 40;
+    /** Regression floor (ms) for PR, QRS and QT; the target is 10 ms (largest differences when set: QRS −33 ms Philips, QT −24 ms MUSE). */
+    private static final double FLOOR_MS = 35;
     /** Regression floor (/min) for the rate; the target is 2/min. */
     private static final double FLOOR_BPM = 3;
 
