@@ -188,23 +188,4 @@ class EcgAnalyzerTest {
         System.out.printf("waveform_ecg.dcm P offset: hub %.0f ms, device -47 ms (from QRS onset)%n", m.fiducials().pOffsetMs());
         assertThat(m.fiducials().pOffsetMs()).isCloseTo(-47, within(20.0));
     }
-
-    /** A 10 s 12-lead at 500 Hz is measured in milliseconds (printed; the bound only catches a gross regression on a loaded CI machine). */
-    @Test
-    void measuresATenSecondTwelveLeadInMilliseconds() {
-        Ecg ecg = new SyntheticEcg().build().withDerivedLeads();
-        assertThat(ecg.rhythm().leads()).hasSize(12);
-        // warm-up: the JIT compiles the filters and loops after a few hundred calls
-        for (int i = 0; i < 300; i++) {
-            EcgAnalyzer.measure(ecg);
-        }
-        int runs = 100;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            EcgAnalyzer.measure(ecg);
-        }
-        double ms = (System.nanoTime() - t0) / 1e6 / runs;
-        System.out.printf("EcgAnalyzer.measure, 10 s 12-lead 500 Hz: %.2f ms%n", ms);
-        assertThat(ms).isLessThan(200);
-    }
 }
