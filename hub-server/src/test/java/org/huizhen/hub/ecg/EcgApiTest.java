@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.huizhen.dicom.data.UID;
 import org.huizhen.dicom.ecg.Ecg;
 import org.huizhen.dicom.ecg.EcgReaders;
 import org.huizhen.dicom.ecg.Lead;
@@ -142,6 +143,11 @@ class EcgApiTest {
         assertThat(back.rhythm().sampleRateHz()).isEqualTo(local.rhythm().sampleRateHz());
         assertThat(back.rhythm().samplesPerLead()).isEqualTo(local.rhythm().samplesPerLead());
         StoredInstance si = h.hub.index().findInstance(id).orElseThrow();
+        // a 12-Lead ECG object whenever the rhythm fits PS3.3 A.34.3.4 (200-1000 Hz, <= 13 leads,
+        // <= 16384 samples), even when the file also has a median beat; General ECG otherwise
+        double rate = local.rhythm().sampleRateHz();
+        boolean fits = rate >= 200 && rate <= 1000 && recorded.size() <= 13 && local.rhythm().samplesPerLead() <= 16384;
+        assertThat(si.sopClassUid()).isEqualTo(fits ? UID.TwelveLeadECGWaveformStorage : UID.GeneralECGWaveformStorage);
         assertThat(si.origin().protocol()).isEqualTo(Protocol.UPLOAD);
         assertThat(si.origin().institutionId()).isEqualTo(EcgTestHub.CLINIC_A);
         assertThat(si.studyInstanceUid()).isEqualTo(ecg.getString("studyInstanceUid"));
