@@ -21,6 +21,16 @@ public interface BlobWriter extends java.io.Closeable {
     long size();
 
     /**
+     * Forces what was written so far to stable storage now (per the store's {@link Durability}),
+     * so that {@link #commit()} has only what follows left to force. Nothing becomes visible.
+     * For a writer that knows its data is complete before it may commit (a STOW-RS part, whose
+     * request is committed only once its whole body has arrived), this overlaps the sync with
+     * receiving the rest. The default does nothing: commit forces everything.
+     */
+    default void sync() throws StorageException {
+    }
+
+    /**
      * Makes the blob durable and visible: the data is forced to disk (per the store's
      * {@link Durability}), renamed into place and the directory forced. If identical content is
      * already stored, the temp data is dropped and the same id is returned.

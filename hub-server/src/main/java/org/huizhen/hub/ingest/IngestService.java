@@ -104,6 +104,11 @@ public final class IngestService implements StoreHandler {
             }
 
             @Override
+            public void dataComplete() {
+                sink.syncEarly();
+            }
+
+            @Override
             public CompletionStage<UploadResult> end() {
                 return sink.finishWithRecord();
             }
@@ -174,6 +179,22 @@ public final class IngestService implements StoreHandler {
         @Override
         public CompletionStage<StoreResult> end() {
             return finishWithRecord().thenApply(UploadResult::result);
+        }
+
+        /**
+         * Forces the blob's data now, in the lane after the writes queued so far; a failure is
+         * kept and refuses the instance at {@code finish}, as a failed write does.
+         */
+        void syncEarly() {
+            lane.execute(() -> {
+                try {
+                    if (failure == null && writer != null) {
+                        writer.sync();
+                    }
+                } catch (Exception e) {
+                    failure = e;
+                }
+            });
         }
 
         CompletionStage<UploadResult> finishWithRecord() {

@@ -174,6 +174,56 @@ class FileSystemBlobStoreTest {
     }
 
     @Test
+    void aLargeBlobIsForcedWhileBeingWrittenAndCommitForcesOnlyTheTail() throws Exception {
+        byte[] piece = randomBytes(11, 1 << 20);
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC);
+             BlobWriter w = store.create()) {
+            long before = store.fsyncCount();
+            for (int i = 0; i < 20; i++) {
+                w.write(piece, 0, piece.length);
+            }
+            // 20 MiB in 1 MiB writes: forced after 8 and after 16 MiB (SYNC_EVERY_BYTES), the last
+            // 4 MiB wait for the commit.
+            assertThat(FileSystemBlobStore.SYNC_EVERY_BYTES).isEqualTo(8L << 20);
+            assertThat(store.fsyncCount() - before).isEqualTo(2);
+            BlobId id = w.commit();
+            assertThat(store.size(id)).isEqualTo(20L << 20);
+            try (var in = store.open(id)) {
+                assertThat(in.readNBytes(piece.length)).isEqualTo(piece);
+            }
+        }
+    }
+
+    @Test
+    void commitAfterSyncForcesOnlyTheDirectory() throws Exception {
+        byte[] content = randomBytes(12, 5000);
+        byte[] other = randomBytes(13, 5000);
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC)) {
+            // The blobs' directories exist already, so each commit forces exactly one directory.
+            for (byte[] c : List.of(content, other)) {
+                String hex = sha256(c).hex();
+                Files.createDirectories(root.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)));
+            }
+            BlobWriter synced = store.create();
+            synced.write(content, 0, content.length);
+            long before = store.fsyncCount();
+            synced.sync();
+            synced.sync(); // nothing new written: nothing to force
+            assertThat(store.fsyncCount() - before).isEqualTo(1);
+            before = store.fsyncCount();
+            BlobId id = synced.commit();
+            assertThat(store.fsyncCount() - before).as("the directory only").isEqualTo(1);
+            assertThat(store.localPath(id)).isPresent();
+
+            BlobWriter plain = store.create();
+            plain.write(other, 0, other.length);
+            before = store.fsyncCount();
+            plain.commit();
+            assertThat(store.fsyncCount() - before).as("the file and the directory").isEqualTo(2);
+        }
+    }
+
+    @Test
     void noneDurabilityNeverForces() throws Exception {
         try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.NONE)) {
             BlobId id = put(store, randomBytes(8, 1000));
