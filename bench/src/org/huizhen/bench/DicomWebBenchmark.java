@@ -158,12 +158,208 @@ public final class DicomWebBenchmark {
             results.put(kind, runTarget(kind, ct, logs));
         }
         printTable(results, ct);
-        if (!options.big()) {
+        boolean archivesOk = true;
+        if (!options.archives().isEmpty()) {
+            List<ArchiveResult> archives = new ArrayList<>();
+            for (int n : options.archives()) {
+                System.out.println();
+                System.out.printf(Locale.ROOT, "== hub with an archive of %,d studies%n", n);
+                archives.add(runArchive(n, ct, logs));
+            }
+            archivesOk = printArchiveTable(archives);
+        }
+        if (!options.big() && options.archives().isEmpty()) {
             System.out.println();
             System.out.println("Hub QIDO at 100,000 studies: not run (give --big). It is the index benchmark "
                     + "storage/src/test/java/org/huizhen/storage/bench/IndexLookupBenchmark.java (see bench/README.md).");
         }
-        return results.values().stream().allMatch(r -> r.failure().isEmpty()) ? 0 : 1;
+        return results.values().stream().allMatch(r -> r.failure().isEmpty()) && archivesOk ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Archive mode: QIDO-RS and STOW-RS against a hub that already holds N studies
+
+    /** Figures of one archive size; a failure leaves the rest empty. */
+    record ArchiveResult(int studies, double seedSeconds, Map<String, Latency> qido, double stowPerSecond,
+            Optional<String> failure) {
+        static ArchiveResult failed(int studies, String why) {
+            return new ArchiveResult(studies, 0, Map.of(), 0, Optional.of(why));
+        }
+    }
+
+    /** The query kinds of archive mode, in table order. */
+    static final List<String> ARCHIVE_QUERIES = List.of("name prefix", "patient ID", "7-day date range",
+            "modality + 30-day range");
+    /** Results per page, as a viewer's study list asks (QIDO-RS limit). */
+    static final int ARCHIVE_PAGE = 100;
+
+    /**
+     * One archive size: the hub's data directory is seeded with {@code studies} studies by
+     * {@code ArchiveSeeder} (storage test sources: rows through MetadataIndex.storeAll into the
+     * hub's own H2 index, one shared blob), the hub started on it, then warmed up as in the
+     * normal run, then QIDO-RS study searches of four kinds timed over HTTP, then the CT data set
+     * sent by STOW-RS as in the normal run.
+     */
+    private ArchiveResult runArchive(int studies, Dataset ct, Path logs) throws IOException, InterruptedException {
+        if (options.seederClasspath().isEmpty()) {
+            return ArchiveResult.failed(studies, "no --seeder-cp (run through bench/run-dicomweb.sh)");
+        }
+        if (options.hubUnavailable().isPresent()) {
+            return ArchiveResult.failed(studies, options.hubUnavailable().get());
+        }
+        Path runDir = options.work().resolve("run-archive-" + studies);
+        IngestBenchmark.deleteTree(runDir);
+        Path data = Files.createDirectories(runDir.resolve("data"));
+        Path seedLog = logs.resolve("archive-seed-" + studies + ".log");
+        long t0 = System.nanoTime();
+        Process seeder = processes.start(List.of(IngestBenchmark.javaBinary(), "-cp", options.seederClasspath().get(),
+                "org.huizhen.storage.bench.ArchiveSeeder", data.toString(), Integer.toString(studies),
+                ct.files().get(0).toString()), Map.of(), seedLog);
+        if (!seeder.waitFor(30, TimeUnit.MINUTES) || seeder.exitValue() != 0) {
+            processes.stop(seeder);
+            return ArchiveResult.failed(studies, "seeding failed: " + IngestBenchmark.lastLine(seedLog));
+        }
+        double seedSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "  seeded in %.1f s: %s%n", seedSeconds, IngestBenchmark.lastLine(seedLog));
+        IngestBenchmark.capture(Duration.ofSeconds(300), "sync");
+        Target target = null;
+        try {
+            target = startHub(runDir, logs.resolve("archive-hub-" + studies + ".log"));
+            int expectedCount = studies + ct.files().size();
+            if (warm.isPresent()) {
+                warmUp(target, warm.get());
+                expectedCount += warm.get().files().size();
+            }
+            Map<String, List<Query>> queries = archiveQueries(studies, options.queries());
+            for (List<Query> qs : queries.values()) {
+                for (int i = 0; i < Math.min(QIDO_WARMUP, qs.size()); i++) {
+                    timedQido(target, qs.get(i)); // untimed warm-up of each kind
+                }
+            }
+            Map<String, Latency> latencies = new LinkedHashMap<>();
+            for (var e : queries.entrySet()) {
+                long[] nanos = new long[e.getValue().size()];
+                for (int i = 0; i < nanos.length; i++) {
+                    nanos[i] = timedQido(target, e.getValue().get(i));
+                }
+                latencies.put(e.getKey(), Latency.of(nanos));
+                System.out.printf(Locale.ROOT, "  QIDO-RS %-24s %s (every answer had the expected study count)%n",
+                        e.getKey() + ":", latencies.get(e.getKey()));
+            }
+            TargetResult r = new TargetResult();
+            stow(target, ct, r);
+            long stored = IngestBenchmark.awaitCount(expectedCount, target::instanceCount);
+            if (stored != expectedCount) {
+                return ArchiveResult.failed(studies, "after STOW the hub counts " + stored + " instances, expected "
+                        + expectedCount);
+            }
+            System.out.println("  verified: hub /health instances = " + stored);
+            return new ArchiveResult(studies, seedSeconds, latencies, r.stowPerSecond().orElse(0), Optional.empty());
+        } catch (TargetUnavailable | BenchFailure e) {
+            return ArchiveResult.failed(studies, e.getMessage());
+        } finally {
+            if (target != null) {
+                processes.stop(target.process());
+            }
+            IngestBenchmark.deleteTree(runDir);
+        }
+    }
+
+    /**
+     * {@code perKind} queries of each kind over an archive of {@code studies} seeded studies, with
+     * the study count each must return, from ArchiveSeeder's rules (see its class comment): study
+     * s has patient p = s / 2, Patient ID ARC&lt;p&gt;, name Q&lt;abc&gt;^P&lt;p&gt; with &lt;abc&gt; = p mod 17576
+     * in letters, date 2016-01-01 + (s × 7919) mod 3650 days, modality {CT, MR, DX, US, CR}[s mod
+     * 5]. Every query asks for one page of {@value #ARCHIVE_PAGE}, so it expects min(matches, page).
+     * The same pseudo-random sequence (seed 42) for every archive size.
+     */
+    static Map<String, List<Query>> archiveQueries(int studies, int perKind) {
+        java.util.Random random = new java.util.Random(42);
+        int patients = Math.max(1, (studies + 1) / 2);
+        int[] day = new int[studies];
+        for (int s = 0; s < studies; s++) {
+            day[s] = (int) ((s * 7919L) % 3650);
+        }
+        String[] modalities = {"CT", "MR", "DX", "US", "CR"};
+        java.time.LocalDate first = java.time.LocalDate.of(2016, 1, 1);
+        java.time.format.DateTimeFormatter da = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
+        Map<String, List<Query>> out = new LinkedHashMap<>();
+        ARCHIVE_QUERIES.forEach(k -> out.put(k, new ArrayList<>()));
+        for (int i = 0; i < perKind; i++) {
+            int p = random.nextInt(patients);
+            int code = p % 17_576;
+            int byName = 0;
+            int byPatient = 0;
+            for (int s = 0; s < studies; s++) {
+                if ((s / 2) % 17_576 == code) {
+                    byName++;
+                }
+                if (s / 2 == p) {
+                    byPatient++;
+                }
+            }
+            String letters = "" + (char) ('A' + code / 676) + (char) ('A' + code / 26 % 26) + (char) ('A' + code % 26);
+            out.get("name prefix").add(new Query("PatientName=" + enc("Q" + letters + "*") + "&limit=" + ARCHIVE_PAGE,
+                    Math.min(byName, ARCHIVE_PAGE)));
+            out.get("patient ID").add(new Query("PatientID=ARC" + p + "&limit=" + ARCHIVE_PAGE,
+                    Math.min(byPatient, ARCHIVE_PAGE)));
+            int from = random.nextInt(3650 - 7);
+            int byDate = 0;
+            for (int s = 0; s < studies; s++) {
+                if (day[s] >= from && day[s] < from + 7) {
+                    byDate++;
+                }
+            }
+            out.get("7-day date range").add(new Query("StudyDate=" + da.format(first.plusDays(from)) + "-"
+                    + da.format(first.plusDays(from + 6)) + "&limit=" + ARCHIVE_PAGE, Math.min(byDate, ARCHIVE_PAGE)));
+            int m = random.nextInt(modalities.length);
+            int from30 = random.nextInt(3650 - 30);
+            int byModality = 0;
+            for (int s = 0; s < studies; s++) {
+                if (s % 5 == m && day[s] >= from30 && day[s] < from30 + 30) {
+                    byModality++;
+                }
+            }
+            out.get("modality + 30-day range").add(new Query("ModalitiesInStudy=" + modalities[m] + "&StudyDate="
+                    + da.format(first.plusDays(from30)) + "-" + da.format(first.plusDays(from30 + 29)) + "&limit="
+                    + ARCHIVE_PAGE, Math.min(byModality, ARCHIVE_PAGE)));
+        }
+        return out;
+    }
+
+    private boolean printArchiveTable(List<ArchiveResult> archives) {
+        System.out.println();
+        System.out.println("Hub by archive size (embedded H2; archive seeded through MetadataIndex.storeAll, one blob;"
+                + " QIDO-RS over HTTP, limit=" + ARCHIVE_PAGE + ", one at a time; STOW-RS of the CT data set as above)");
+        String fmt = "%-10s | %-33s | %8s | %8s | %8s%n";
+        String head = String.format(Locale.ROOT, fmt, "studies", "measure", "p50 ms", "p99 ms", "max ms");
+        System.out.print(head);
+        System.out.println("-".repeat(head.length() + 4));
+        boolean ok = true;
+        for (ArchiveResult a : archives) {
+            String n = String.format(Locale.ROOT, "%,d", a.studies());
+            if (a.failure().isPresent()) {
+                System.out.printf(Locale.ROOT, "%-10s | FAILED: %s%n", n, a.failure().get());
+                ok = false;
+                continue;
+            }
+            for (var e : a.qido().entrySet()) {
+                Latency l = e.getValue();
+                System.out.printf(Locale.ROOT, fmt, n, "QIDO-RS " + e.getKey(), String.format(Locale.ROOT, "%.1f",
+                        l.p50Ms()), String.format(Locale.ROOT, "%.1f", l.p99Ms()), String.format(Locale.ROOT, "%.1f",
+                        l.maxMs()));
+            }
+            System.out.printf(Locale.ROOT, "%-10s | %-33s | %8.1f instances/s (seeding took %.0f s, untimed)%n", n,
+                    "STOW-RS", a.stowPerSecond(), a.seedSeconds());
+        }
+        for (ArchiveResult a : archives) {
+            if (a.failure().isEmpty()) {
+                double worst = a.qido().values().stream().mapToDouble(Latency::p99Ms).max().orElse(0);
+                System.out.printf(Locale.ROOT, "  QIDO-RS p99 < 50 ms at %,d studies (worst kind): %.1f ms (%s)%n",
+                        a.studies(), worst, worst < 50 ? "met" : "NOT met");
+            }
+        }
+        return ok;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -880,7 +1076,7 @@ public final class DicomWebBenchmark {
 
     record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
-            boolean big, boolean help) {
+            boolean big, List<Integer> archives, Optional<String> seederClasspath, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
                                              [--warmup N] [--work DIR] [--targets hub,orthanc]
@@ -896,6 +1092,8 @@ public final class DicomWebBenchmark {
                   --targets LIST   hub, orthanc or both (default both)
                   --hub-xmx SIZE   hub heap (default 1g)
                   --big            also run the hub's index lookup benchmark at 100,000 studies
+                  --archive LIST   also measure the hub holding archives of these sizes (e.g. 1000,100000):
+                                   QIDO-RS latency by query kind over HTTP and STOW-RS rate, hub only
                 """;
 
         static Options parse(String[] args) throws IOException {
@@ -911,6 +1109,8 @@ public final class DicomWebBenchmark {
             String hubXmx = "1g";
             Path plugin = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
             boolean big = false;
+            List<Integer> archives = List.of();
+            Optional<String> seederCp = Optional.empty();
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -939,6 +1139,14 @@ public final class DicomWebBenchmark {
                     case "--hub-xmx" -> hubXmx = value(args, ++i, a);
                     case "--orthanc-plugin" -> plugin = Path.of(value(args, ++i, a));
                     case "--big" -> big = true;
+                    case "--archive" -> {
+                        List<Integer> sizes = new ArrayList<>();
+                        for (String n : value(args, ++i, a).split(",")) {
+                            sizes.add(positive(a, n.strip().replace("_", "")));
+                        }
+                        archives = List.copyOf(sizes);
+                    }
+                    case "--seeder-cp" -> seederCp = Optional.of(value(args, ++i, a));
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -948,7 +1156,7 @@ public final class DicomWebBenchmark {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
             return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
-                    hubXmx, plugin, big, help);
+                    hubXmx, plugin, big, archives, seederCp, help);
         }
 
         private static String value(String[] args, int i, String option) {
