@@ -139,6 +139,9 @@ public final class DicomWebBenchmark {
         IngestBenchmark.checkWithDcmdump(ct.files().get(0), "(7fe0,0010) OW");
         System.out.printf(Locale.ROOT, "Data set: %d CT instances, %d studies, %.1f MB (%s)%n", ct.files().size(),
                 ct.studies(), ct.bytes() / MB, ct.root());
+        System.out.println("Client for STOW-RS and WADO-RS: " + (options.client() == Client.JDK
+                ? "java.net.http.HttpClient (--client jdk)" : "lean socket client, sendfile bodies (--client lean)")
+                + "; QIDO-RS and metadata: java.net.http.HttpClient");
         System.out.printf(Locale.ROOT, "STOW: %d instances per request, %d concurrent requests; QIDO: %d queries "
                 + "(+%d untimed); metadata: 1 cold + %d warm; WADO: each study %d times%n", options.batch(),
                 options.concurrency(), options.queries(), QIDO_WARMUP, METADATA_WARM, WADO_REPEAT);
@@ -480,6 +483,9 @@ public final class DicomWebBenchmark {
 
     /** Sends one multipart/related body (PS3.18 8.6.1.2) and requires 200 and every SOP referenced. */
     private long stowOne(Target t, List<Path> files) throws IOException, InterruptedException {
+        if (options.client() == Client.LEAN) {
+            return leanStowOne(t, files);
+        }
         String boundary = "hzbench-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         long total = 0;
@@ -639,6 +645,9 @@ public final class DicomWebBenchmark {
      */
     private long retrieve(Target t, String studyUid, int expected, int s) throws IOException, InterruptedException,
             BenchFailure {
+        if (options.client() == Client.LEAN) {
+            return leanRetrieve(t, studyUid, expected, s);
+        }
         String accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
         HttpRequest req = t.request("/studies/" + studyUid).header("Accept", accept).GET().build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -668,6 +677,255 @@ public final class DicomWebBenchmark {
             throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
         }
         return got;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The lean client (--client lean)
+
+    /** Which HTTP client sends STOW-RS bodies and reads WADO-RS answers. */
+    enum Client {
+        /** java.net.http.HttpClient (the default; the figures of earlier runs). */
+        JDK,
+        /** {@link LeanHttp}: a plain socket, file bodies sent with transferTo, answers scanned in place. */
+        LEAN
+    }
+
+    /** STOW-RS of one batch through {@link LeanHttp}; the same body and the same checks as {@link #stowOne}. */
+    private long leanStowOne(Target t, List<Path> files) throws IOException {
+        String boundary = "hzbench-" + UUID.randomUUID();
+        List<Object> parts = new ArrayList<>();
+        long total = 0;
+        for (Path f : files) {
+            byte[] head = ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            parts.add(head);
+            parts.add(f);
+            parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
+            total += head.length + Files.size(f) + 2;
+        }
+        byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        parts.add(tail);
+        total += tail.length;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        headers.put("Accept", DICOM_JSON);
+        t.writeToken().ifPresent(tk -> headers.put("Authorization", "Bearer " + tk));
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        LeanHttp.Response resp = LeanHttp.exchange(t.httpPort(), "POST", t.root() + "/studies", headers, parts, total,
+                (b, off, len) -> answer.write(b, off, len));
+        String body = answer.toString(StandardCharsets.UTF_8);
+        if (resp.status() != 200) {
+            throw new IOException("STOW answered " + resp.status() + ": " + abbreviate(body));
+        }
+        int referenced = count(body, "\"00081155\"");
+        if (referenced != files.size()) {
+            throw new IOException("STOW response references " + referenced + " of " + files.size() + " instances");
+        }
+        return total;
+    }
+
+    /** WADO-RS of one study through {@link LeanHttp}; the same request and checks as {@link #retrieve}. */
+    private long leanRetrieve(Target t, String studyUid, int expected, int s) throws IOException, BenchFailure {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        t.readToken().ifPresent(tk -> headers.put("Authorization", "Bearer " + tk));
+        PartCounter[] counter = new PartCounter[1];
+        java.io.ByteArrayOutputStream error = new java.io.ByteArrayOutputStream();
+        long[] got = new long[1];
+        LeanHttp.Response resp = LeanHttp.exchange(t.httpPort(), "GET", t.root() + "/studies/" + studyUid, headers,
+                List.of(), 0, new LeanHttp.Sink() {
+                    @Override
+                    public void start(LeanHttp.Response r) {
+                        if (r.status() == 200) {
+                            boundary(r.header("content-type")).ifPresent(b -> counter[0] = new PartCounter(
+                                    ("--" + b).getBytes(StandardCharsets.US_ASCII)));
+                        }
+                    }
+
+                    @Override
+                    public void feed(byte[] b, int off, int len) {
+                        got[0] += len;
+                        if (counter[0] != null) {
+                            counter[0].feedFast(b, off, len);
+                        } else if (error.size() < 400) {
+                            error.write(b, off, Math.min(len, 400));
+                        }
+                    }
+                });
+        if (resp.status() != 200) {
+            throw new BenchFailure("WADO-RS study " + s + " answered " + resp.status() + ": "
+                    + abbreviate(error.toString(StandardCharsets.UTF_8)));
+        }
+        if (counter[0] == null) {
+            throw new BenchFailure("WADO-RS answer without a multipart boundary: " + resp.header("content-type"));
+        }
+        int parts = counter[0].matches() - 1;
+        if (parts != expected) {
+            throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
+        }
+        return got[0];
+    }
+
+    /**
+     * A minimal HTTP/1.1 client for the throughput phases, so that the client's own costs do not
+     * cap what is measured (java.net.http spends about 3 ms of CPU per MB read on this kind of
+     * machine, more than a sendfile-based server): one connection per exchange to 127.0.0.1,
+     * request bodies of byte arrays and files (files go with {@code FileChannel.transferTo}, i.e.
+     * sendfile), answers read in 256 KiB pieces and framed by Content-Length, chunked encoding or
+     * the connection's end (RFC 9112 6). Not a general client: no redirects, no TLS, no 1xx.
+     */
+    static final class LeanHttp {
+        /** Receives the answer: its head, then its body in pieces. */
+        interface Sink {
+            default void start(Response r) {
+            }
+
+            void feed(byte[] b, int off, int len);
+        }
+
+        record Response(int status, Map<String, String> headers) {
+            String header(String name) {
+                return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+            }
+        }
+
+        private final java.nio.channels.SocketChannel ch;
+        private final byte[] buf = new byte[256 * 1024];
+        private final java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+        private int pos;
+        private int lim;
+
+        private LeanHttp(java.nio.channels.SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        static Response exchange(int port, String method, String path, Map<String, String> headers, List<Object> body,
+                                 long length, Sink sink) throws IOException {
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                    new java.net.InetSocketAddress("127.0.0.1", port))) {
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                ch.socket().setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+                return new LeanHttp(ch).run(method, path, headers, body, length, sink);
+            }
+        }
+
+        private Response run(String method, String path, Map<String, String> headers, List<Object> body, long length,
+                             Sink sink) throws IOException {
+            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1\r\nConnection: close\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            if (!method.equals("GET")) {
+                head.append("Content-Length: ").append(length).append("\r\n");
+            }
+            head.append("\r\n");
+            writeFully(java.nio.ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
+            for (Object o : body) {
+                if (o instanceof byte[] b) {
+                    writeFully(java.nio.ByteBuffer.wrap(b));
+                } else {
+                    try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open((Path) o)) {
+                        long n = f.size();
+                        for (long done = 0; done < n; ) {
+                            done += f.transferTo(done, n - done, ch);
+                        }
+                    }
+                }
+            }
+            Response r = readHead();
+            sink.start(r);
+            String te = r.header("transfer-encoding").toLowerCase(Locale.ROOT);
+            if (te.contains("chunked")) {
+                while (true) {
+                    long size = Long.parseLong(line().split(";", 2)[0].strip(), 16);
+                    if (size == 0) {
+                        while (!line().isEmpty()) {
+                            // trailer fields, ignored
+                        }
+                        break;
+                    }
+                    copy(size, sink);
+                    line(); // the CRLF after the chunk
+                }
+            } else if (!r.header("content-length").isEmpty()) {
+                copy(Long.parseLong(r.header("content-length").strip()), sink);
+            } else {
+                copy(Long.MAX_VALUE, sink); // to the connection's end
+            }
+            return r;
+        }
+
+        private void writeFully(java.nio.ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+
+        /** Reads more into the buffer; false at the connection's end. */
+        private boolean fill() throws IOException {
+            if (pos == lim) {
+                pos = 0;
+                lim = 0;
+            }
+            if (lim == buf.length) {
+                System.arraycopy(buf, pos, buf, 0, lim - pos);
+                lim -= pos;
+                pos = 0;
+            }
+            bb.limit(buf.length).position(lim);
+            int n = ch.read(bb);
+            if (n < 0) {
+                return false;
+            }
+            lim += n;
+            return true;
+        }
+
+        private String line() throws IOException {
+            while (true) {
+                for (int i = pos; i + 1 < lim; i++) {
+                    if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                        String s = new String(buf, pos, i - pos, StandardCharsets.ISO_8859_1);
+                        pos = i + 2;
+                        return s;
+                    }
+                }
+                if (!fill()) {
+                    throw new IOException("connection closed inside a header line");
+                }
+            }
+        }
+
+        private Response readHead() throws IOException {
+            String status = line();
+            String[] f = status.split(" ", 3);
+            if (f.length < 2 || !f[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP/1.x answer: " + status);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String l; !(l = line()).isEmpty(); ) {
+                int colon = l.indexOf(':');
+                if (colon > 0) {
+                    headers.put(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
+                }
+            }
+            return new Response(Integer.parseInt(f[1]), headers);
+        }
+
+        private void copy(long n, Sink sink) throws IOException {
+            long left = n;
+            while (left > 0) {
+                if (pos == lim && !fill()) {
+                    if (n == Long.MAX_VALUE) {
+                        return;
+                    }
+                    throw new IOException("connection closed " + left + " bytes before the body's end");
+                }
+                int k = (int) Math.min(left, lim - pos);
+                sink.feed(buf, pos, k);
+                pos += k;
+                left -= k;
+            }
+        }
     }
 
     /** The boundary parameter of a multipart Content-Type (RFC 2046 5.1.1), quoted or not. */
@@ -723,6 +981,77 @@ public final class DicomWebBenchmark {
 
         int matches() {
             return matches;
+        }
+
+        /** Horspool shift per byte value, made on first use of {@link #feedFast}. */
+        private int[] shift;
+        /** The last pattern.length - 1 bytes fed (fewer at the start), which may begin a match. */
+        private byte[] carry = new byte[0];
+
+        /**
+         * As {@link #feed}, much faster for the long boundaries of multipart answers: the bytes are
+         * scanned with Boyer-Moore-Horspool, and a match across pieces is found through the last
+         * pattern.length - 1 bytes kept from the previous piece. Do not mix with {@link #feed}.
+         * Counts non-overlapping matches, as the delimiters of a multipart body are.
+         */
+        void feedFast(byte[] b, int off, int len) {
+            int m = pattern.length;
+            if (shift == null) {
+                shift = new int[256];
+                java.util.Arrays.fill(shift, m);
+                for (int i = 0; i < m - 1; i++) {
+                    shift[pattern[i] & 0xFF] = m - 1 - i;
+                }
+            }
+            int start = off;
+            if (carry.length > 0) {
+                // matches that begin in the carried bytes and end in this piece
+                int take = Math.min(len, m - 1);
+                byte[] join = new byte[carry.length + take];
+                System.arraycopy(carry, 0, join, 0, carry.length);
+                System.arraycopy(b, off, join, carry.length, take);
+                int i = search(join, 0, join.length);
+                if (i >= 0 && i < carry.length) {
+                    matches++;
+                    start = off + (i + m - carry.length); // continue after that match
+                }
+            }
+            int end = off + len;
+            for (int i = search(b, start, end); i >= 0; i = search(b, i + m, end)) {
+                matches++;
+                start = i + m;
+            }
+            // Keep the unmatched tail (at most m - 1 bytes) for a match that the next piece completes.
+            byte[] tail;
+            if (start > off) {
+                tail = java.util.Arrays.copyOfRange(b, Math.max(start, end - (m - 1)), end);
+            } else {
+                int fromPiece = Math.min(len, m - 1);
+                int fromCarry = Math.min(carry.length, m - 1 - fromPiece);
+                tail = new byte[fromCarry + fromPiece];
+                System.arraycopy(carry, carry.length - fromCarry, tail, 0, fromCarry);
+                System.arraycopy(b, end - fromPiece, tail, fromCarry, fromPiece);
+            }
+            carry = tail;
+        }
+
+        private int search(byte[] a, int from, int to) {
+            int m = pattern.length;
+            byte last = pattern[m - 1];
+            for (int i = from; i <= to - m; ) {
+                byte x = a[i + m - 1];
+                if (x == last) {
+                    int j = m - 2;
+                    while (j >= 0 && a[i + j] == pattern[j]) {
+                        j--;
+                    }
+                    if (j < 0) {
+                        return i;
+                    }
+                }
+                i += shift[x & 0xFF];
+            }
+            return -1;
         }
     }
 
@@ -1076,7 +1405,7 @@ public final class DicomWebBenchmark {
 
     record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
-            boolean big, List<Integer> archives, Optional<String> seederClasspath, boolean help) {
+            boolean big, List<Integer> archives, Optional<String> seederClasspath, Client client, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
                                              [--warmup N] [--work DIR] [--targets hub,orthanc]
@@ -1094,6 +1423,8 @@ public final class DicomWebBenchmark {
                   --big            also run the hub's index lookup benchmark at 100,000 studies
                   --archive LIST   also measure the hub holding archives of these sizes (e.g. 1000,100000):
                                    QIDO-RS latency by query kind over HTTP and STOW-RS rate, hub only
+                  --client C       jdk (default: java.net.http) or lean (a plain socket, file bodies by
+                                   sendfile, answers scanned in place) for STOW-RS and WADO-RS
                 """;
 
         static Options parse(String[] args) throws IOException {
@@ -1111,6 +1442,7 @@ public final class DicomWebBenchmark {
             boolean big = false;
             List<Integer> archives = List.of();
             Optional<String> seederCp = Optional.empty();
+            Client client = Client.JDK;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -1147,6 +1479,14 @@ public final class DicomWebBenchmark {
                         archives = List.copyOf(sizes);
                     }
                     case "--seeder-cp" -> seederCp = Optional.of(value(args, ++i, a));
+                    case "--client" -> {
+                        String c = value(args, ++i, a);
+                        client = switch (c) {
+                            case "jdk" -> Client.JDK;
+                            case "lean" -> Client.LEAN;
+                            default -> throw new IllegalArgumentException("unknown client '" + c + "' (jdk, lean)");
+                        };
+                    }
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -1156,7 +1496,7 @@ public final class DicomWebBenchmark {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
             return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
-                    hubXmx, plugin, big, archives, seederCp, help);
+                    hubXmx, plugin, big, archives, seederCp, client, help);
         }
 
         private static String value(String[] args, int i, String option) {
