@@ -14,6 +14,16 @@ public interface BlobWriter extends java.io.Closeable {
     /** Appends all remaining bytes of {@code src}; on return {@code src.remaining() == 0}. */
     void write(ByteBuffer src) throws StorageException;
 
+    /**
+     * Appends all remaining bytes of {@code srcs}, in order (one gathering write where the store
+     * can); on return every buffer has nothing remaining.
+     */
+    default void write(ByteBuffer[] srcs) throws StorageException {
+        for (ByteBuffer src : srcs) {
+            write(src);
+        }
+    }
+
     /** Appends {@code len} bytes of {@code b} starting at {@code off}. */
     void write(byte[] b, int off, int len) throws StorageException;
 

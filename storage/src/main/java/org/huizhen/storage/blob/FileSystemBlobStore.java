@@ -301,6 +301,32 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         @Override
+        public void write(ByteBuffer[] srcs) throws StorageException {
+            checkWritable();
+            long total = 0;
+            ByteBuffer[] forDigest = new ByteBuffer[srcs.length];
+            for (int i = 0; i < srcs.length; i++) {
+                forDigest[i] = srcs[i].duplicate();
+                total += srcs[i].remaining();
+            }
+            try {
+                // writev(2); the JDK splits beyond IOV_MAX buffers itself
+                for (long done = 0; done < total; ) {
+                    done += channel.write(srcs);
+                }
+            } catch (IOException e) {
+                throw new StorageException("HZ-2003 cannot write temp file " + temp, e);
+            }
+            size += total;
+            for (ByteBuffer b : forDigest) {
+                digest.update(b);
+            }
+            if (size - synced >= SYNC_EVERY_BYTES) {
+                sync();
+            }
+        }
+
+        @Override
         public void sync() throws StorageException {
             checkWritable();
             if (durability != Durability.FSYNC || synced == size) {

@@ -195,6 +195,31 @@ class FileSystemBlobStoreTest {
     }
 
     @Test
+    void aGatheringWriteStoresTheBuffersInOrderUnderTheHashOfTheirConcatenation() throws Exception {
+        byte[] all = randomBytes(14, 300_000);
+        // Pieces of uneven sizes, one of them direct, as the ingest lanes hand them over.
+        int[] cuts = {0, 1, 16_384, 16_385, 100_000, 250_000, 300_000};
+        java.nio.ByteBuffer[] pieces = new java.nio.ByteBuffer[cuts.length - 1];
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            pieces[i] = java.nio.ByteBuffer.wrap(all, cuts[i], cuts[i + 1] - cuts[i]);
+        }
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(pieces[3].remaining());
+        direct.put(pieces[3].duplicate()).flip();
+        pieces[3] = direct;
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC)) {
+            BlobId id;
+            try (BlobWriter w = store.create()) {
+                w.write(pieces);
+                assertThat(w.size()).isEqualTo(all.length);
+                id = w.commit();
+            }
+            assertThat(pieces).allMatch(b -> !b.hasRemaining());
+            assertThat(id).isEqualTo(sha256(all));
+            assertThat(Files.readAllBytes(store.localPath(id).orElseThrow())).isEqualTo(all);
+        }
+    }
+
+    @Test
     void commitAfterSyncForcesOnlyTheDirectory() throws Exception {
         byte[] content = randomBytes(12, 5000);
         byte[] other = randomBytes(13, 5000);
