@@ -455,6 +455,7 @@ public final class DicomWebBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
         List<Future<Void>> workers = new ArrayList<>();
         long cpu0 = ownCpuNanos();
+        long targetCpu0 = processCpuMillis(t.process());
         long t0 = System.nanoTime();
         try {
             for (int w = 0; w < options.concurrency(); w++) {
@@ -481,12 +482,14 @@ public final class DicomWebBenchmark {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double clientCpuMs = (ownCpuNanos() - cpu0) / 1e6;
+        r.stowTargetCpuMs = cpuSince(t.process(), targetCpu0);
         r.stowSeconds = seconds;
         r.stowInstances = ct.files().size();
         r.stowBytes = ct.bytes();
         System.out.printf(Locale.ROOT, "  STOW-RS: %d instances (%.1f MB file content, %.1f MB bodies) in %.2f s: "
-                + "%.1f instances/s, %.1f MB/s (this program's CPU: %.2f ms per instance)%n", ct.files().size(),
-                ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds, ct.bytes() / MB / seconds,
+                + "%.1f instances/s, %.1f MB/s (CPU per instance: target %.2f ms, this program %.2f ms)%n",
+                ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds,
+                ct.bytes() / MB / seconds, (double) r.stowTargetCpuMs / ct.files().size(),
                 clientCpuMs / ct.files().size());
     }
 
@@ -633,6 +636,7 @@ public final class DicomWebBenchmark {
         long nanos = 0;
         int retrievals = 0;
         long cpu0 = ownCpuNanos();
+        long targetCpu0 = processCpuMillis(t.process());
         for (int rep = 0; rep < WADO_REPEAT; rep++) {
             for (int s = 0; s < ct.studies(); s++) {
                 long t0 = System.nanoTime();
@@ -644,9 +648,11 @@ public final class DicomWebBenchmark {
         }
         r.wadoBytes = bytes;
         r.wadoSeconds = nanos / 1e9;
+        r.wadoTargetCpuMs = cpuSince(t.process(), targetCpu0);
         System.out.printf(Locale.ROOT, "  WADO-RS: %d study retrievals, %.1f MB in %.2f s: %.1f MB/s "
-                + "(every answer had the study's instance count; this program's CPU: %.2f ms per MB)%n", retrievals,
-                bytes / MB, r.wadoSeconds, bytes / MB / r.wadoSeconds, (ownCpuNanos() - cpu0) / 1e6 / (bytes / MB));
+                + "(every answer had the study's instance count; CPU per MB: target %.2f ms, this program %.2f ms)%n",
+                retrievals, bytes / MB, r.wadoSeconds, bytes / MB / r.wadoSeconds, r.wadoTargetCpuMs / (bytes / MB),
+                (ownCpuNanos() - cpu0) / 1e6 / (bytes / MB));
     }
 
     /**
@@ -1299,6 +1305,9 @@ public final class DicomWebBenchmark {
         Optional<Latency> metadataWarm = Optional.empty();
         long wadoBytes;
         double wadoSeconds;
+        /** CPU time (user + system) of the target process during the phase, ms; -1 unknown. */
+        long stowTargetCpuMs = -1;
+        long wadoTargetCpuMs = -1;
         final List<String> notes = new ArrayList<>();
         private String failure;
 
@@ -1318,6 +1327,16 @@ public final class DicomWebBenchmark {
 
         OptionalDouble stowMbPerSecond() {
             return stowSeconds > 0 ? OptionalDouble.of(stowBytes / MB / stowSeconds) : OptionalDouble.empty();
+        }
+
+        OptionalDouble stowCpuPerInstance() {
+            return stowTargetCpuMs >= 0 && stowInstances > 0 ? OptionalDouble.of((double) stowTargetCpuMs / stowInstances)
+                    : OptionalDouble.empty();
+        }
+
+        OptionalDouble wadoCpuPerMb() {
+            return wadoTargetCpuMs >= 0 && wadoBytes > 0 ? OptionalDouble.of(wadoTargetCpuMs / (wadoBytes / MB))
+                    : OptionalDouble.empty();
         }
 
         OptionalDouble wadoMbPerSecond() {
@@ -1346,6 +1365,8 @@ public final class DicomWebBenchmark {
         row(fmt, "metadata warm p99 ms" + mi, hub.metadataWarm.map(Latency::p99Ms),
                 orthanc.metadataWarm.map(Latency::p99Ms), "lower");
         row(fmt, "WADO-RS study retrieval MB/s", hub.wadoMbPerSecond(), orthanc.wadoMbPerSecond(), "higher");
+        row(fmt, "STOW-RS target CPU ms/instance", hub.stowCpuPerInstance(), orthanc.stowCpuPerInstance(), "lower");
+        row(fmt, "WADO-RS target CPU ms/MB", hub.wadoCpuPerMb(), orthanc.wadoCpuPerMb(), "lower");
         for (Map.Entry<Kind, TargetResult> e : results.entrySet()) {
             System.out.println("  " + e.getKey().label + ": " + e.getValue().failure().map(f -> "FAILED: " + f)
                     .orElse("ok, " + String.join("; ", e.getValue().notes)));
@@ -1391,6 +1412,27 @@ public final class DicomWebBenchmark {
         }
         double x = hub.getAsDouble() / orthanc.getAsDouble();
         return String.format(Locale.ROOT, "%.2fx (%s)", x, x >= 2.0 ? "met" : "NOT met");
+    }
+
+    /**
+     * CPU time (user + system, all threads) of a target process so far, in ms, from
+     * {@code /proc/<pid>/stat} (fields 14 and 15, in clock ticks of 1/100 s on Linux); -1 where
+     * that cannot be read. The target is the process the program started (Orthanc, or the hub's JVM).
+     */
+    static long processCpuMillis(Process p) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU ms of {@code p} since {@code before} (a {@link #processCpuMillis} reading), or -1 if either is unknown. */
+    static long cpuSince(Process p, long before) {
+        long now = processCpuMillis(p);
+        return now < 0 || before < 0 ? -1 : now - before;
     }
 
     /** CPU time of this program (the client), all threads, in ns; 0 where the JVM cannot tell. */
