@@ -196,17 +196,30 @@ public final class WadoRoutes {
         }
         Planned p = plan.get(next);
         PartHeaders headers = partHeaders(p);
-        withPart10File(c, p).onFailure(e -> c.response().reset()).onSuccess(file -> c.vertx().fileSystem()
+        withPart10File(c, p).onFailure(e -> failPart(c, e)).onSuccess(file -> c.vertx().fileSystem()
                 .open(file.path().toString(), new OpenOptions().setRead(true))
                 .compose(f -> w.writePart(headers, f.setReadBufferSize(READ_CHUNK)).eventually(() -> f.close().otherwiseEmpty()))
                 .onComplete(r -> {
                     file.release();
                     if (r.failed()) {
-                        c.response().reset();
+                        failPart(c, r.cause());
                     } else {
                         sendParts(c, w, plan, next + 1);
                     }
                 }));
+    }
+
+    /**
+     * A part could not be sent: while nothing has gone out yet the answer is a problem (as for
+     * any failure before), afterwards the response is reset (an error body cannot follow parts).
+     */
+    private static void failPart(RoutingContext c, Throwable e) {
+        HttpServerResponse r = c.response();
+        if (!r.headWritten()) {
+            r.headers().remove(HttpHeaders.CONTENT_LENGTH); // the planned body's length no longer holds
+            r.setChunked(false);
+        }
+        fail(c, e);
     }
 
     /**
@@ -239,8 +252,9 @@ public final class WadoRoutes {
      * queued; the next part starts when the socket has taken one. Instances sent as stored have
      * sizes the index knows, so the answer carries a Content-Length (no chunk framing); with a
      * conversion to another syntax the sizes are known only once converted, and it is chunked.
-     * A file that cannot be opened, or whose size is not the indexed one, or a connection that
-     * fails resets the response (its head has gone out; no error body can follow).
+     * A file that cannot be opened or converted, or whose size is not the indexed one, or a
+     * connection that fails ends the answer: with a problem while nothing has gone out yet, else
+     * by resetting it (no error body can follow parts).
      *
      * <p>Threading: every method runs on the request's event loop (file opens included: they
      * are of local files, as in Vert.x's own sendFile); conversions run in executeBlocking.
@@ -336,7 +350,7 @@ public final class WadoRoutes {
             }
             done = true;
             LOG.debug("WADO-RS answer to {} cut short: {}", c.request().remoteAddress(), cause.toString());
-            c.response().reset();
+            failPart(c, cause);
         }
     }
 

@@ -280,6 +280,26 @@ class WadoRoutesTest {
         }
     }
 
+    @Test
+    void aMissingBlobGivesAProblemOnBothPathsWhenNothingHasBeenSentYet() throws Exception {
+        // The blob of an indexed instance disappears (a disk problem): before any byte of the
+        // answer went out, the client gets a 500 problem, not a cut-off multipart body.
+        StoredInstance i = stored(source("CT_small.dcm").sopInstanceUid());
+        Path blob = hub.blobs().localPath(i.blobId()).orElseThrow();
+        Path aside = blob.resolveSibling(blob.getFileName() + ".aside");
+        Files.move(blob, aside);
+        try {
+            for (HttpServer target : List.of(server, streamingServer)) {
+                HttpResponse<Buffer> r = get(target, path(i), leadToken, null);
+                assertThat(r.statusCode()).isEqualTo(500);
+                assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(r.bodyAsJsonObject().getString("detail")).startsWith("HZ-5499");
+            }
+        } finally {
+            Files.move(aside, blob);
+        }
+    }
+
     /** Study UIDs of the stored instances, the study with the most instances first. */
     List<String> studiesBySize() throws Exception {
         Map<String, Integer> count = new LinkedHashMap<>();
