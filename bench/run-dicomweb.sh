@@ -2,10 +2,11 @@
 # DICOMweb benchmark: the hub (/dicomweb) side by side with Orthanc + its DICOMweb plugin, same
 # generated CT data set, same Java HttpClient, one run: STOW-RS, QIDO-RS, /metadata, WADO-RS.
 #   bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N] [--work DIR]
-#                         [--targets hub,orthanc] [--hub-xmx SIZE] [--big]
+#                         [--targets hub,orthanc] [--hub-xmx SIZE] [--big] [--archive 1000,100000]
 # See bench/README.md. Installs orthanc + orthanc-dicomweb when missing, builds the hub jar when it
 # is missing or older than the sources (if that fails, the hub row is reported as failed and Orthanc
-# still runs). --big also runs the hub's index lookup benchmark at 100,000 studies (storage module).
+# still runs). --big also runs the hub's index lookup benchmark at 100,000 studies (storage module);
+# --archive N,M also measures QIDO-RS by query kind and STOW-RS over HTTP with the hub holding N, M studies.
 # Exit code: 0 every target succeeded, 1 some target failed, 2 bad usage.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd -P)"
@@ -13,12 +14,14 @@ cd "$root"
 
 want_hub=1
 big=0
+archive=0
 help=0
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[$i]}" in
     -h|--help) help=1 ;;
     --big) big=1 ;;
+    --archive) archive=1 ;;
     --targets)
       case ",${args[$((i + 1))]:-}," in
         *,hub,*) want_hub=1 ;;
@@ -26,6 +29,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
       esac ;;
   esac
 done
+if [ "$archive" = 1 ]; then
+  want_hub=1 # the archive rows are the hub's
+fi
 
 "$root/scripts/debian-deps.sh" --bench
 . "$root/scripts/jdk.sh"
@@ -50,6 +56,16 @@ if [ "$want_hub" = 1 ] && [ "$help" = 0 ]; then
       hub_args+=(--hub-unavailable "hub build failed: ${reason:-see ./mvnw -DskipTests package}")
     fi
     rm -f "$build_log"
+  fi
+fi
+
+# --archive: the archive seeder is in storage's test sources; it runs on those classes plus the
+# hub jar (which holds storage and its dependencies: H2, HikariCP, Flyway).
+if [ "$archive" = 1 ] && [ "$help" = 0 ]; then
+  if ./mvnw -B -q -ntp -pl storage test-compile >/dev/null 2>&1; then
+    hub_args+=(--seeder-cp "$root/storage/target/test-classes:$root/storage/target/classes:$jar")
+  else
+    echo "run-dicomweb: could not build the storage test classes (./mvnw -pl storage test-compile); archive rows will fail" >&2
   fi
 fi
 

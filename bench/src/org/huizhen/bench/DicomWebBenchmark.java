@@ -139,6 +139,9 @@ public final class DicomWebBenchmark {
         IngestBenchmark.checkWithDcmdump(ct.files().get(0), "(7fe0,0010) OW");
         System.out.printf(Locale.ROOT, "Data set: %d CT instances, %d studies, %.1f MB (%s)%n", ct.files().size(),
                 ct.studies(), ct.bytes() / MB, ct.root());
+        System.out.println("Client for STOW-RS and WADO-RS: " + (options.client() == Client.JDK
+                ? "java.net.http.HttpClient (--client jdk)" : "lean socket client, sendfile bodies (--client lean)")
+                + "; QIDO-RS and metadata: java.net.http.HttpClient");
         System.out.printf(Locale.ROOT, "STOW: %d instances per request, %d concurrent requests; QIDO: %d queries "
                 + "(+%d untimed); metadata: 1 cold + %d warm; WADO: each study %d times%n", options.batch(),
                 options.concurrency(), options.queries(), QIDO_WARMUP, METADATA_WARM, WADO_REPEAT);
@@ -158,12 +161,214 @@ public final class DicomWebBenchmark {
             results.put(kind, runTarget(kind, ct, logs));
         }
         printTable(results, ct);
-        if (!options.big()) {
+        boolean archivesOk = true;
+        if (!options.archives().isEmpty()) {
+            List<ArchiveResult> archives = new ArrayList<>();
+            for (int n : options.archives()) {
+                System.out.println();
+                System.out.printf(Locale.ROOT, "== hub with an archive of %,d studies%n", n);
+                archives.add(runArchive(n, ct, logs));
+            }
+            archivesOk = printArchiveTable(archives);
+        }
+        if (!options.big() && options.archives().isEmpty()) {
             System.out.println();
             System.out.println("Hub QIDO at 100,000 studies: not run (give --big). It is the index benchmark "
                     + "storage/src/test/java/org/huizhen/storage/bench/IndexLookupBenchmark.java (see bench/README.md).");
         }
-        return results.values().stream().allMatch(r -> r.failure().isEmpty()) ? 0 : 1;
+        return results.values().stream().allMatch(r -> r.failure().isEmpty()) && archivesOk ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Archive mode: QIDO-RS and STOW-RS against a hub that already holds N studies
+
+    /** Figures of one archive size; a failure leaves the rest empty. */
+    record ArchiveResult(int studies, double seedSeconds, Map<String, Latency> qido, double stowPerSecond,
+            Optional<String> failure) {
+        static ArchiveResult failed(int studies, String why) {
+            return new ArchiveResult(studies, 0, Map.of(), 0, Optional.of(why));
+        }
+    }
+
+    /** The query kinds of archive mode, in table order. */
+    static final List<String> ARCHIVE_QUERIES = List.of("name prefix", "patient ID", "7-day date range",
+            "modality + 30-day range");
+    /** Results per page, as a viewer's study list asks (QIDO-RS limit). */
+    static final int ARCHIVE_PAGE = 100;
+    /** Untimed QIDO-RS searches of each kind before the timed ones in archive mode. */
+    static final int ARCHIVE_QIDO_WARMUP = 100;
+
+    /**
+     * One archive size: the hub's data directory is seeded with {@code studies} studies by
+     * {@code ArchiveSeeder} (storage test sources: rows through MetadataIndex.storeAll into the
+     * hub's own H2 index, one shared blob), the hub started on it, then warmed up as in the
+     * normal run, then QIDO-RS study searches of four kinds timed over HTTP, then the CT data set
+     * sent by STOW-RS as in the normal run.
+     */
+    private ArchiveResult runArchive(int studies, Dataset ct, Path logs) throws IOException, InterruptedException {
+        if (options.seederClasspath().isEmpty()) {
+            return ArchiveResult.failed(studies, "no --seeder-cp (run through bench/run-dicomweb.sh)");
+        }
+        if (options.hubUnavailable().isPresent()) {
+            return ArchiveResult.failed(studies, options.hubUnavailable().get());
+        }
+        Path runDir = options.work().resolve("run-archive-" + studies);
+        IngestBenchmark.deleteTree(runDir);
+        Path data = Files.createDirectories(runDir.resolve("data"));
+        Path seedLog = logs.resolve("archive-seed-" + studies + ".log");
+        long t0 = System.nanoTime();
+        Process seeder = processes.start(List.of(IngestBenchmark.javaBinary(), "-cp", options.seederClasspath().get(),
+                "org.huizhen.storage.bench.ArchiveSeeder", data.toString(), Integer.toString(studies),
+                ct.files().get(0).toString()), Map.of(), seedLog);
+        if (!seeder.waitFor(30, TimeUnit.MINUTES) || seeder.exitValue() != 0) {
+            processes.stop(seeder);
+            return ArchiveResult.failed(studies, "seeding failed: " + IngestBenchmark.lastLine(seedLog));
+        }
+        double seedSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "  seeded in %.1f s: %s%n", seedSeconds, IngestBenchmark.lastLine(seedLog));
+        IngestBenchmark.capture(Duration.ofSeconds(300), "sync");
+        Target target = null;
+        try {
+            target = startHub(runDir, logs.resolve("archive-hub-" + studies + ".log"));
+            int expectedCount = studies + ct.files().size();
+            if (warm.isPresent()) {
+                warmUp(target, warm.get());
+                expectedCount += warm.get().files().size();
+            }
+            // Untimed: ARCHIVE_QIDO_WARMUP queries of each kind (other parameters than the timed
+            // ones), so that the percentiles are those of a hub that has served searches before,
+            // not of its JIT compiling the query path in the first ones.
+            Map<String, List<Query>> warmQueries = archiveQueries(studies, ARCHIVE_QIDO_WARMUP, 4242);
+            for (List<Query> qs : warmQueries.values()) {
+                for (Query q : qs) {
+                    timedQido(target, q);
+                }
+            }
+            Map<String, List<Query>> queries = archiveQueries(studies, options.queries(), 42);
+            Map<String, Latency> latencies = new LinkedHashMap<>();
+            for (var e : queries.entrySet()) {
+                long[] nanos = new long[e.getValue().size()];
+                for (int i = 0; i < nanos.length; i++) {
+                    nanos[i] = timedQido(target, e.getValue().get(i));
+                }
+                latencies.put(e.getKey(), Latency.of(nanos));
+                System.out.printf(Locale.ROOT, "  QIDO-RS %-24s %s (every answer had the expected study count)%n",
+                        e.getKey() + ":", latencies.get(e.getKey()));
+            }
+            TargetResult r = new TargetResult();
+            stow(target, ct, r);
+            long stored = IngestBenchmark.awaitCount(expectedCount, target::instanceCount);
+            if (stored != expectedCount) {
+                return ArchiveResult.failed(studies, "after STOW the hub counts " + stored + " instances, expected "
+                        + expectedCount);
+            }
+            System.out.println("  verified: hub /health instances = " + stored);
+            return new ArchiveResult(studies, seedSeconds, latencies, r.stowPerSecond().orElse(0), Optional.empty());
+        } catch (TargetUnavailable | BenchFailure e) {
+            return ArchiveResult.failed(studies, e.getMessage());
+        } finally {
+            if (target != null) {
+                processes.stop(target.process());
+            }
+            IngestBenchmark.deleteTree(runDir);
+        }
+    }
+
+    /**
+     * {@code perKind} queries of each kind over an archive of {@code studies} seeded studies, with
+     * the study count each must return, from ArchiveSeeder's rules (see its class comment): study
+     * s has patient p = s / 2, Patient ID ARC&lt;p&gt;, name Q&lt;abc&gt;^P&lt;p&gt; with &lt;abc&gt; = p mod 17576
+     * in letters, date 2016-01-01 + (s × 7919) mod 3650 days, modality {CT, MR, DX, US, CR}[s mod
+     * 5]. Every query asks for one page of {@value #ARCHIVE_PAGE}, so it expects min(matches, page).
+     * The same pseudo-random sequence for every archive size (the timed queries use seed 42).
+     */
+    static Map<String, List<Query>> archiveQueries(int studies, int perKind, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int patients = Math.max(1, (studies + 1) / 2);
+        int[] day = new int[studies];
+        for (int s = 0; s < studies; s++) {
+            day[s] = (int) ((s * 7919L) % 3650);
+        }
+        String[] modalities = {"CT", "MR", "DX", "US", "CR"};
+        java.time.LocalDate first = java.time.LocalDate.of(2016, 1, 1);
+        java.time.format.DateTimeFormatter da = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
+        Map<String, List<Query>> out = new LinkedHashMap<>();
+        ARCHIVE_QUERIES.forEach(k -> out.put(k, new ArrayList<>()));
+        for (int i = 0; i < perKind; i++) {
+            int p = random.nextInt(patients);
+            int code = p % 17_576;
+            int byName = 0;
+            int byPatient = 0;
+            for (int s = 0; s < studies; s++) {
+                if ((s / 2) % 17_576 == code) {
+                    byName++;
+                }
+                if (s / 2 == p) {
+                    byPatient++;
+                }
+            }
+            String letters = "" + (char) ('A' + code / 676) + (char) ('A' + code / 26 % 26) + (char) ('A' + code % 26);
+            out.get("name prefix").add(new Query("PatientName=" + enc("Q" + letters + "*") + "&limit=" + ARCHIVE_PAGE,
+                    Math.min(byName, ARCHIVE_PAGE)));
+            out.get("patient ID").add(new Query("PatientID=ARC" + p + "&limit=" + ARCHIVE_PAGE,
+                    Math.min(byPatient, ARCHIVE_PAGE)));
+            int from = random.nextInt(3650 - 7);
+            int byDate = 0;
+            for (int s = 0; s < studies; s++) {
+                if (day[s] >= from && day[s] < from + 7) {
+                    byDate++;
+                }
+            }
+            out.get("7-day date range").add(new Query("StudyDate=" + da.format(first.plusDays(from)) + "-"
+                    + da.format(first.plusDays(from + 6)) + "&limit=" + ARCHIVE_PAGE, Math.min(byDate, ARCHIVE_PAGE)));
+            int m = random.nextInt(modalities.length);
+            int from30 = random.nextInt(3650 - 30);
+            int byModality = 0;
+            for (int s = 0; s < studies; s++) {
+                if (s % 5 == m && day[s] >= from30 && day[s] < from30 + 30) {
+                    byModality++;
+                }
+            }
+            out.get("modality + 30-day range").add(new Query("ModalitiesInStudy=" + modalities[m] + "&StudyDate="
+                    + da.format(first.plusDays(from30)) + "-" + da.format(first.plusDays(from30 + 29)) + "&limit="
+                    + ARCHIVE_PAGE, Math.min(byModality, ARCHIVE_PAGE)));
+        }
+        return out;
+    }
+
+    private boolean printArchiveTable(List<ArchiveResult> archives) {
+        System.out.println();
+        System.out.println("Hub by archive size (embedded H2; archive seeded through MetadataIndex.storeAll, one blob;"
+                + " QIDO-RS over HTTP, limit=" + ARCHIVE_PAGE + ", one at a time; STOW-RS of the CT data set as above)");
+        String fmt = "%-10s | %-33s | %8s | %8s | %8s%n";
+        String head = String.format(Locale.ROOT, fmt, "studies", "measure", "p50 ms", "p99 ms", "max ms");
+        System.out.print(head);
+        System.out.println("-".repeat(head.length() + 4));
+        boolean ok = true;
+        for (ArchiveResult a : archives) {
+            String n = String.format(Locale.ROOT, "%,d", a.studies());
+            if (a.failure().isPresent()) {
+                System.out.printf(Locale.ROOT, "%-10s | FAILED: %s%n", n, a.failure().get());
+                ok = false;
+                continue;
+            }
+            for (var e : a.qido().entrySet()) {
+                Latency l = e.getValue();
+                System.out.printf(Locale.ROOT, fmt, n, "QIDO-RS " + e.getKey(), String.format(Locale.ROOT, "%.1f",
+                        l.p50Ms()), String.format(Locale.ROOT, "%.1f", l.p99Ms()), String.format(Locale.ROOT, "%.1f",
+                        l.maxMs()));
+            }
+            System.out.printf(Locale.ROOT, "%-10s | %-33s | %8.1f instances/s (seeding took %.0f s, untimed)%n", n,
+                    "STOW-RS", a.stowPerSecond(), a.seedSeconds());
+        }
+        for (ArchiveResult a : archives) {
+            if (a.failure().isEmpty()) {
+                double worst = a.qido().values().stream().mapToDouble(Latency::p99Ms).max().orElse(0);
+                System.out.printf(Locale.ROOT, "  QIDO-RS p99 < 50 ms at %,d studies (worst kind): %.1f ms (%s)%n",
+                        a.studies(), worst, worst < 50 ? "met" : "NOT met");
+            }
+        }
+        return ok;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -249,6 +454,8 @@ public final class DicomWebBenchmark {
         AtomicLong sentBytes = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
         List<Future<Void>> workers = new ArrayList<>();
+        long cpu0 = ownCpuNanos();
+        long targetCpu0 = processCpuMillis(t.process());
         long t0 = System.nanoTime();
         try {
             for (int w = 0; w < options.concurrency(); w++) {
@@ -274,16 +481,23 @@ public final class DicomWebBenchmark {
             pool.awaitTermination(10, TimeUnit.SECONDS);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double clientCpuMs = (ownCpuNanos() - cpu0) / 1e6;
+        r.stowTargetCpuMs = cpuSince(t.process(), targetCpu0);
         r.stowSeconds = seconds;
         r.stowInstances = ct.files().size();
         r.stowBytes = ct.bytes();
         System.out.printf(Locale.ROOT, "  STOW-RS: %d instances (%.1f MB file content, %.1f MB bodies) in %.2f s: "
-                + "%.1f instances/s, %.1f MB/s%n", ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds,
-                ct.files().size() / seconds, ct.bytes() / MB / seconds);
+                + "%.1f instances/s, %.1f MB/s (CPU per instance: target %.2f ms, this program %.2f ms)%n",
+                ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds,
+                ct.bytes() / MB / seconds, (double) r.stowTargetCpuMs / ct.files().size(),
+                clientCpuMs / ct.files().size());
     }
 
     /** Sends one multipart/related body (PS3.18 8.6.1.2) and requires 200 and every SOP referenced. */
     private long stowOne(Target t, List<Path> files) throws IOException, InterruptedException {
+        if (options.client() == Client.LEAN) {
+            return leanStowOne(t, files);
+        }
         String boundary = "hzbench-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         long total = 0;
@@ -421,6 +635,8 @@ public final class DicomWebBenchmark {
         long bytes = 0;
         long nanos = 0;
         int retrievals = 0;
+        long cpu0 = ownCpuNanos();
+        long targetCpu0 = processCpuMillis(t.process());
         for (int rep = 0; rep < WADO_REPEAT; rep++) {
             for (int s = 0; s < ct.studies(); s++) {
                 long t0 = System.nanoTime();
@@ -432,9 +648,11 @@ public final class DicomWebBenchmark {
         }
         r.wadoBytes = bytes;
         r.wadoSeconds = nanos / 1e9;
+        r.wadoTargetCpuMs = cpuSince(t.process(), targetCpu0);
         System.out.printf(Locale.ROOT, "  WADO-RS: %d study retrievals, %.1f MB in %.2f s: %.1f MB/s "
-                + "(every answer had the study's instance count)%n", retrievals, bytes / MB, r.wadoSeconds,
-                bytes / MB / r.wadoSeconds);
+                + "(every answer had the study's instance count; CPU per MB: target %.2f ms, this program %.2f ms)%n",
+                retrievals, bytes / MB, r.wadoSeconds, bytes / MB / r.wadoSeconds, r.wadoTargetCpuMs / (bytes / MB),
+                (ownCpuNanos() - cpu0) / 1e6 / (bytes / MB));
     }
 
     /**
@@ -443,6 +661,9 @@ public final class DicomWebBenchmark {
      */
     private long retrieve(Target t, String studyUid, int expected, int s) throws IOException, InterruptedException,
             BenchFailure {
+        if (options.client() == Client.LEAN) {
+            return leanRetrieve(t, studyUid, expected, s);
+        }
         String accept = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
         HttpRequest req = t.request("/studies/" + studyUid).header("Accept", accept).GET().build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -472,6 +693,255 @@ public final class DicomWebBenchmark {
             throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
         }
         return got;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The lean client (--client lean)
+
+    /** Which HTTP client sends STOW-RS bodies and reads WADO-RS answers. */
+    enum Client {
+        /** java.net.http.HttpClient (the default; the figures of earlier runs). */
+        JDK,
+        /** {@link LeanHttp}: a plain socket, file bodies sent with transferTo, answers scanned in place. */
+        LEAN
+    }
+
+    /** STOW-RS of one batch through {@link LeanHttp}; the same body and the same checks as {@link #stowOne}. */
+    private long leanStowOne(Target t, List<Path> files) throws IOException {
+        String boundary = "hzbench-" + UUID.randomUUID();
+        List<Object> parts = new ArrayList<>();
+        long total = 0;
+        for (Path f : files) {
+            byte[] head = ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            parts.add(head);
+            parts.add(f);
+            parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
+            total += head.length + Files.size(f) + 2;
+        }
+        byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        parts.add(tail);
+        total += tail.length;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        headers.put("Accept", DICOM_JSON);
+        t.writeToken().ifPresent(tk -> headers.put("Authorization", "Bearer " + tk));
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        LeanHttp.Response resp = LeanHttp.exchange(t.httpPort(), "POST", t.root() + "/studies", headers, parts, total,
+                (b, off, len) -> answer.write(b, off, len));
+        String body = answer.toString(StandardCharsets.UTF_8);
+        if (resp.status() != 200) {
+            throw new IOException("STOW answered " + resp.status() + ": " + abbreviate(body));
+        }
+        int referenced = count(body, "\"00081155\"");
+        if (referenced != files.size()) {
+            throw new IOException("STOW response references " + referenced + " of " + files.size() + " instances");
+        }
+        return total;
+    }
+
+    /** WADO-RS of one study through {@link LeanHttp}; the same request and checks as {@link #retrieve}. */
+    private long leanRetrieve(Target t, String studyUid, int expected, int s) throws IOException, BenchFailure {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        t.readToken().ifPresent(tk -> headers.put("Authorization", "Bearer " + tk));
+        PartCounter[] counter = new PartCounter[1];
+        java.io.ByteArrayOutputStream error = new java.io.ByteArrayOutputStream();
+        long[] got = new long[1];
+        LeanHttp.Response resp = LeanHttp.exchange(t.httpPort(), "GET", t.root() + "/studies/" + studyUid, headers,
+                List.of(), 0, new LeanHttp.Sink() {
+                    @Override
+                    public void start(LeanHttp.Response r) {
+                        if (r.status() == 200) {
+                            boundary(r.header("content-type")).ifPresent(b -> counter[0] = new PartCounter(
+                                    ("--" + b).getBytes(StandardCharsets.US_ASCII)));
+                        }
+                    }
+
+                    @Override
+                    public void feed(byte[] b, int off, int len) {
+                        got[0] += len;
+                        if (counter[0] != null) {
+                            counter[0].feedFast(b, off, len);
+                        } else if (error.size() < 400) {
+                            error.write(b, off, Math.min(len, 400));
+                        }
+                    }
+                });
+        if (resp.status() != 200) {
+            throw new BenchFailure("WADO-RS study " + s + " answered " + resp.status() + ": "
+                    + abbreviate(error.toString(StandardCharsets.UTF_8)));
+        }
+        if (counter[0] == null) {
+            throw new BenchFailure("WADO-RS answer without a multipart boundary: " + resp.header("content-type"));
+        }
+        int parts = counter[0].matches() - 1;
+        if (parts != expected) {
+            throw new BenchFailure("WADO-RS study " + s + " returned " + parts + " parts, expected " + expected);
+        }
+        return got[0];
+    }
+
+    /**
+     * A minimal HTTP/1.1 client for the throughput phases, so that the client's own costs do not
+     * cap what is measured (java.net.http spends about 3 ms of CPU per MB read on this kind of
+     * machine, more than a sendfile-based server): one connection per exchange to 127.0.0.1,
+     * request bodies of byte arrays and files (files go with {@code FileChannel.transferTo}, i.e.
+     * sendfile), answers read in 256 KiB pieces and framed by Content-Length, chunked encoding or
+     * the connection's end (RFC 9112 6). Not a general client: no redirects, no TLS, no 1xx.
+     */
+    static final class LeanHttp {
+        /** Receives the answer: its head, then its body in pieces. */
+        interface Sink {
+            default void start(Response r) {
+            }
+
+            void feed(byte[] b, int off, int len);
+        }
+
+        record Response(int status, Map<String, String> headers) {
+            String header(String name) {
+                return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+            }
+        }
+
+        private final java.nio.channels.SocketChannel ch;
+        private final byte[] buf = new byte[256 * 1024];
+        private final java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+        private int pos;
+        private int lim;
+
+        private LeanHttp(java.nio.channels.SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        static Response exchange(int port, String method, String path, Map<String, String> headers, List<Object> body,
+                                 long length, Sink sink) throws IOException {
+            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                    new java.net.InetSocketAddress("127.0.0.1", port))) {
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                ch.socket().setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+                return new LeanHttp(ch).run(method, path, headers, body, length, sink);
+            }
+        }
+
+        private Response run(String method, String path, Map<String, String> headers, List<Object> body, long length,
+                             Sink sink) throws IOException {
+            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1\r\nConnection: close\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            if (!method.equals("GET")) {
+                head.append("Content-Length: ").append(length).append("\r\n");
+            }
+            head.append("\r\n");
+            writeFully(java.nio.ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
+            for (Object o : body) {
+                if (o instanceof byte[] b) {
+                    writeFully(java.nio.ByteBuffer.wrap(b));
+                } else {
+                    try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open((Path) o)) {
+                        long n = f.size();
+                        for (long done = 0; done < n; ) {
+                            done += f.transferTo(done, n - done, ch);
+                        }
+                    }
+                }
+            }
+            Response r = readHead();
+            sink.start(r);
+            String te = r.header("transfer-encoding").toLowerCase(Locale.ROOT);
+            if (te.contains("chunked")) {
+                while (true) {
+                    long size = Long.parseLong(line().split(";", 2)[0].strip(), 16);
+                    if (size == 0) {
+                        while (!line().isEmpty()) {
+                            // trailer fields, ignored
+                        }
+                        break;
+                    }
+                    copy(size, sink);
+                    line(); // the CRLF after the chunk
+                }
+            } else if (!r.header("content-length").isEmpty()) {
+                copy(Long.parseLong(r.header("content-length").strip()), sink);
+            } else {
+                copy(Long.MAX_VALUE, sink); // to the connection's end
+            }
+            return r;
+        }
+
+        private void writeFully(java.nio.ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+
+        /** Reads more into the buffer; false at the connection's end. */
+        private boolean fill() throws IOException {
+            if (pos == lim) {
+                pos = 0;
+                lim = 0;
+            }
+            if (lim == buf.length) {
+                System.arraycopy(buf, pos, buf, 0, lim - pos);
+                lim -= pos;
+                pos = 0;
+            }
+            bb.limit(buf.length).position(lim);
+            int n = ch.read(bb);
+            if (n < 0) {
+                return false;
+            }
+            lim += n;
+            return true;
+        }
+
+        private String line() throws IOException {
+            while (true) {
+                for (int i = pos; i + 1 < lim; i++) {
+                    if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                        String s = new String(buf, pos, i - pos, StandardCharsets.ISO_8859_1);
+                        pos = i + 2;
+                        return s;
+                    }
+                }
+                if (!fill()) {
+                    throw new IOException("connection closed inside a header line");
+                }
+            }
+        }
+
+        private Response readHead() throws IOException {
+            String status = line();
+            String[] f = status.split(" ", 3);
+            if (f.length < 2 || !f[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP/1.x answer: " + status);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String l; !(l = line()).isEmpty(); ) {
+                int colon = l.indexOf(':');
+                if (colon > 0) {
+                    headers.put(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
+                }
+            }
+            return new Response(Integer.parseInt(f[1]), headers);
+        }
+
+        private void copy(long n, Sink sink) throws IOException {
+            long left = n;
+            while (left > 0) {
+                if (pos == lim && !fill()) {
+                    if (n == Long.MAX_VALUE) {
+                        return;
+                    }
+                    throw new IOException("connection closed " + left + " bytes before the body's end");
+                }
+                int k = (int) Math.min(left, lim - pos);
+                sink.feed(buf, pos, k);
+                pos += k;
+                left -= k;
+            }
+        }
     }
 
     /** The boundary parameter of a multipart Content-Type (RFC 2046 5.1.1), quoted or not. */
@@ -527,6 +997,77 @@ public final class DicomWebBenchmark {
 
         int matches() {
             return matches;
+        }
+
+        /** Horspool shift per byte value, made on first use of {@link #feedFast}. */
+        private int[] shift;
+        /** The last pattern.length - 1 bytes fed (fewer at the start), which may begin a match. */
+        private byte[] carry = new byte[0];
+
+        /**
+         * As {@link #feed}, much faster for the long boundaries of multipart answers: the bytes are
+         * scanned with Boyer-Moore-Horspool, and a match across pieces is found through the last
+         * pattern.length - 1 bytes kept from the previous piece. Do not mix with {@link #feed}.
+         * Counts non-overlapping matches, as the delimiters of a multipart body are.
+         */
+        void feedFast(byte[] b, int off, int len) {
+            int m = pattern.length;
+            if (shift == null) {
+                shift = new int[256];
+                java.util.Arrays.fill(shift, m);
+                for (int i = 0; i < m - 1; i++) {
+                    shift[pattern[i] & 0xFF] = m - 1 - i;
+                }
+            }
+            int start = off;
+            if (carry.length > 0) {
+                // matches that begin in the carried bytes and end in this piece
+                int take = Math.min(len, m - 1);
+                byte[] join = new byte[carry.length + take];
+                System.arraycopy(carry, 0, join, 0, carry.length);
+                System.arraycopy(b, off, join, carry.length, take);
+                int i = search(join, 0, join.length);
+                if (i >= 0 && i < carry.length) {
+                    matches++;
+                    start = off + (i + m - carry.length); // continue after that match
+                }
+            }
+            int end = off + len;
+            for (int i = search(b, start, end); i >= 0; i = search(b, i + m, end)) {
+                matches++;
+                start = i + m;
+            }
+            // Keep the unmatched tail (at most m - 1 bytes) for a match that the next piece completes.
+            byte[] tail;
+            if (start > off) {
+                tail = java.util.Arrays.copyOfRange(b, Math.max(start, end - (m - 1)), end);
+            } else {
+                int fromPiece = Math.min(len, m - 1);
+                int fromCarry = Math.min(carry.length, m - 1 - fromPiece);
+                tail = new byte[fromCarry + fromPiece];
+                System.arraycopy(carry, carry.length - fromCarry, tail, 0, fromCarry);
+                System.arraycopy(b, end - fromPiece, tail, fromCarry, fromPiece);
+            }
+            carry = tail;
+        }
+
+        private int search(byte[] a, int from, int to) {
+            int m = pattern.length;
+            byte last = pattern[m - 1];
+            for (int i = from; i <= to - m; ) {
+                byte x = a[i + m - 1];
+                if (x == last) {
+                    int j = m - 2;
+                    while (j >= 0 && a[i + j] == pattern[j]) {
+                        j--;
+                    }
+                    if (j < 0) {
+                        return i;
+                    }
+                }
+                i += shift[x & 0xFF];
+            }
+            return -1;
         }
     }
 
@@ -764,6 +1305,9 @@ public final class DicomWebBenchmark {
         Optional<Latency> metadataWarm = Optional.empty();
         long wadoBytes;
         double wadoSeconds;
+        /** CPU time (user + system) of the target process during the phase, ms; -1 unknown. */
+        long stowTargetCpuMs = -1;
+        long wadoTargetCpuMs = -1;
         final List<String> notes = new ArrayList<>();
         private String failure;
 
@@ -783,6 +1327,16 @@ public final class DicomWebBenchmark {
 
         OptionalDouble stowMbPerSecond() {
             return stowSeconds > 0 ? OptionalDouble.of(stowBytes / MB / stowSeconds) : OptionalDouble.empty();
+        }
+
+        OptionalDouble stowCpuPerInstance() {
+            return stowTargetCpuMs >= 0 && stowInstances > 0 ? OptionalDouble.of((double) stowTargetCpuMs / stowInstances)
+                    : OptionalDouble.empty();
+        }
+
+        OptionalDouble wadoCpuPerMb() {
+            return wadoTargetCpuMs >= 0 && wadoBytes > 0 ? OptionalDouble.of(wadoTargetCpuMs / (wadoBytes / MB))
+                    : OptionalDouble.empty();
         }
 
         OptionalDouble wadoMbPerSecond() {
@@ -811,6 +1365,8 @@ public final class DicomWebBenchmark {
         row(fmt, "metadata warm p99 ms" + mi, hub.metadataWarm.map(Latency::p99Ms),
                 orthanc.metadataWarm.map(Latency::p99Ms), "lower");
         row(fmt, "WADO-RS study retrieval MB/s", hub.wadoMbPerSecond(), orthanc.wadoMbPerSecond(), "higher");
+        row(fmt, "STOW-RS target CPU ms/instance", hub.stowCpuPerInstance(), orthanc.stowCpuPerInstance(), "lower");
+        row(fmt, "WADO-RS target CPU ms/MB", hub.wadoCpuPerMb(), orthanc.wadoCpuPerMb(), "lower");
         for (Map.Entry<Kind, TargetResult> e : results.entrySet()) {
             System.out.println("  " + e.getKey().label + ": " + e.getValue().failure().map(f -> "FAILED: " + f)
                     .orElse("ok, " + String.join("; ", e.getValue().notes)));
@@ -858,6 +1414,33 @@ public final class DicomWebBenchmark {
         return String.format(Locale.ROOT, "%.2fx (%s)", x, x >= 2.0 ? "met" : "NOT met");
     }
 
+    /**
+     * CPU time (user + system, all threads) of a target process so far, in ms, from
+     * {@code /proc/<pid>/stat} (fields 14 and 15, in clock ticks of 1/100 s on Linux); -1 where
+     * that cannot be read. The target is the process the program started (Orthanc, or the hub's JVM).
+     */
+    static long processCpuMillis(Process p) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU ms of {@code p} since {@code before} (a {@link #processCpuMillis} reading), or -1 if either is unknown. */
+    static long cpuSince(Process p, long before) {
+        long now = processCpuMillis(p);
+        return now < 0 || before < 0 ? -1 : now - before;
+    }
+
+    /** CPU time of this program (the client), all threads, in ns; 0 where the JVM cannot tell. */
+    static long ownCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
     static int count(String haystack, String needle) {
         int n = 0;
         for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
@@ -880,7 +1463,7 @@ public final class DicomWebBenchmark {
 
     record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
-            boolean big, boolean help) {
+            boolean big, List<Integer> archives, Optional<String> seederClasspath, Client client, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
                                              [--warmup N] [--work DIR] [--targets hub,orthanc]
@@ -896,6 +1479,10 @@ public final class DicomWebBenchmark {
                   --targets LIST   hub, orthanc or both (default both)
                   --hub-xmx SIZE   hub heap (default 1g)
                   --big            also run the hub's index lookup benchmark at 100,000 studies
+                  --archive LIST   also measure the hub holding archives of these sizes (e.g. 1000,100000):
+                                   QIDO-RS latency by query kind over HTTP and STOW-RS rate, hub only
+                  --client C       jdk (default: java.net.http) or lean (a plain socket, file bodies by
+                                   sendfile, answers scanned in place) for STOW-RS and WADO-RS
                 """;
 
         static Options parse(String[] args) throws IOException {
@@ -911,6 +1498,9 @@ public final class DicomWebBenchmark {
             String hubXmx = "1g";
             Path plugin = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
             boolean big = false;
+            List<Integer> archives = List.of();
+            Optional<String> seederCp = Optional.empty();
+            Client client = Client.JDK;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -939,6 +1529,22 @@ public final class DicomWebBenchmark {
                     case "--hub-xmx" -> hubXmx = value(args, ++i, a);
                     case "--orthanc-plugin" -> plugin = Path.of(value(args, ++i, a));
                     case "--big" -> big = true;
+                    case "--archive" -> {
+                        List<Integer> sizes = new ArrayList<>();
+                        for (String n : value(args, ++i, a).split(",")) {
+                            sizes.add(positive(a, n.strip().replace("_", "")));
+                        }
+                        archives = List.copyOf(sizes);
+                    }
+                    case "--seeder-cp" -> seederCp = Optional.of(value(args, ++i, a));
+                    case "--client" -> {
+                        String c = value(args, ++i, a);
+                        client = switch (c) {
+                            case "jdk" -> Client.JDK;
+                            case "lean" -> Client.LEAN;
+                            default -> throw new IllegalArgumentException("unknown client '" + c + "' (jdk, lean)");
+                        };
+                    }
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -948,7 +1554,7 @@ public final class DicomWebBenchmark {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
             return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
-                    hubXmx, plugin, big, help);
+                    hubXmx, plugin, big, archives, seederCp, client, help);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -14,11 +14,31 @@ public interface BlobWriter extends java.io.Closeable {
     /** Appends all remaining bytes of {@code src}; on return {@code src.remaining() == 0}. */
     void write(ByteBuffer src) throws StorageException;
 
+    /**
+     * Appends all remaining bytes of {@code srcs}, in order (one gathering write where the store
+     * can); on return every buffer has nothing remaining.
+     */
+    default void write(ByteBuffer[] srcs) throws StorageException {
+        for (ByteBuffer src : srcs) {
+            write(src);
+        }
+    }
+
     /** Appends {@code len} bytes of {@code b} starting at {@code off}. */
     void write(byte[] b, int off, int len) throws StorageException;
 
     /** Bytes written so far. */
     long size();
+
+    /**
+     * Forces what was written so far to stable storage now (per the store's {@link Durability}),
+     * so that {@link #commit()} has only what follows left to force. Nothing becomes visible.
+     * For a writer that knows its data is complete before it may commit (a STOW-RS part, whose
+     * request is committed only once its whole body has arrived), this overlaps the sync with
+     * receiving the rest. The default does nothing: commit forces everything.
+     */
+    default void sync() throws StorageException {
+    }
 
     /**
      * Makes the blob durable and visible: the data is forced to disk (per the store's

@@ -15,7 +15,8 @@ import io.vertx.core.streams.ReadStream;
  * as STOW-RS sends and WADO-RS answers, PS3.18 8.6/10.5). Feed it the body in chunks of any size;
  * it calls a {@link PartHandler} with each part's headers, its body as a series of chunks, and its
  * end. A part's body is never held whole: the parser keeps at most one fed chunk plus the few
- * bytes that might begin a delimiter split across chunks (or one header block).
+ * bytes that might begin a delimiter split across chunks (or one header block). Inside a part,
+ * a fed chunk is searched in place and its body bytes are handed on as slices of it, not copies.
  *
  * <p>Grammar followed (RFC 2046 5.1.1): an optional preamble; each delimiter is CRLF "--"
  * boundary (the first may start the body without the CRLF), followed by optional transport
@@ -48,7 +49,10 @@ public final class MultipartParser {
         /** A part begins; its header fields. */
         void partStart(PartHeaders headers);
 
-        /** The next chunk of the current part's body; the buffer is the handler's to keep. Never empty. */
+        /**
+         * The next chunk of the current part's body; the buffer is the handler's to keep (it may be a
+         * slice of a fed chunk, sharing its bytes). Never empty.
+         */
         void partData(Buffer chunk);
 
         /** The current part's body is complete. */
@@ -61,6 +65,7 @@ public final class MultipartParser {
     private static final byte LF = '\n';
 
     private final byte[] delimiter;
+    private final int[] shift;
     private final MultipartLimits limits;
     private final PartHandler handler;
 
@@ -81,6 +86,14 @@ public final class MultipartParser {
     private MultipartParser(String boundary, MultipartLimits limits, PartHandler handler) {
         validateBoundary(boundary);
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        // Boyer-Moore-Horspool shift per byte value: how far the window may move when its last
+        // byte is that value. For a random binary body most shifts are the whole delimiter
+        // length, so a part's body is scanned at a fraction of a comparison per byte.
+        this.shift = new int[256];
+        java.util.Arrays.fill(shift, delimiter.length);
+        for (int i = 0; i < delimiter.length - 1; i++) {
+            shift[delimiter[i] & 0xFF] = delimiter.length - 1 - i;
+        }
         this.limits = Objects.requireNonNull(limits, "limits");
         this.handler = Objects.requireNonNull(handler, "handler");
         // A body may begin with the first delimiter without its CRLF (RFC 2046 5.1.1): pretend one.
@@ -186,7 +199,10 @@ public final class MultipartParser {
     }
 
     /**
-     * Parses the next chunk of the body. The chunk is copied; the caller keeps it.
+     * Parses the next chunk of the body. Inside a part's body, the pieces handed to
+     * {@link PartHandler#partData} are slices of {@code chunk} (no copy) when the chunk is large
+     * enough; the caller must not change the chunk's bytes afterwards. Everything else (part
+     * heads, a delimiter split across chunks) is copied into the parser's own small buffer.
      *
      * @throws DicomWebException for a malformed body or a limit exceeded (see the class comment)
      */
@@ -201,15 +217,97 @@ public final class MultipartParser {
         if (n == 0) {
             return;
         }
-        ensureRoom(n);
-        chunk.getBytes(0, n, buf, end);
-        end += n;
-        maxBuffered = Math.max(maxBuffered, end - start);
         try {
-            process();
+            if (state == State.BODY && n >= 2 * delimiter.length) {
+                bodyChunk(chunk);
+            } else {
+                append(chunk, 0, n);
+                process();
+            }
         } catch (RuntimeException e) {
             state = State.FAILED;
             throw e;
+        }
+    }
+
+    /** Copies chunk[from, to) behind the buffered bytes. */
+    private void append(Buffer chunk, int from, int to) {
+        int n = to - from;
+        ensureRoom(n);
+        chunk.getBytes(from, to, buf, end);
+        end += n;
+        maxBuffered = Math.max(maxBuffered, end - start);
+    }
+
+    /**
+     * A chunk of at least two delimiter lengths inside a part's body: searched in place, its body
+     * bytes handed on as slices. The buffer holds at most a delimiter's length of bytes from the
+     * previous chunk that could begin a delimiter.
+     */
+    private void bodyChunk(Buffer chunk) {
+        int n = chunk.length();
+        int d = delimiter.length;
+        int carried = end - start;
+        if (carried > 0) {
+            // Does a delimiter begin in the carried bytes? Look with the chunk's first d - 1
+            // bytes behind them; if so, let the buffered state machine take the whole chunk.
+            append(chunk, 0, d - 1);
+            int i = indexOfDelimiter(buf, start, start + carried + d - 1);
+            end -= d - 1;
+            if (i >= 0 && i < start + carried) {
+                append(chunk, 0, n);
+                process();
+                return;
+            }
+            emit(end); // the carried bytes are body bytes after all
+            start = 0;
+            end = 0;
+        }
+        byte[] array;
+        int base;
+        io.netty.buffer.ByteBuf bb = chunk.getByteBuf();
+        if (bb.hasArray()) {
+            array = bb.array();
+            base = bb.arrayOffset() + bb.readerIndex();
+        } else {
+            array = chunk.getBytes();
+            base = 0;
+        }
+        int at = indexOfDelimiter(array, base, base + n);
+        if (at >= 0) {
+            at -= base;
+            emitSlice(chunk, 0, at);
+            state = State.AFTER_DELIMITER;
+            skip = 0;
+            handler.partEnd();
+            start = 0;
+            end = 0;
+            append(chunk, at + d, n);
+            process();
+        } else {
+            // The last d - 1 bytes may begin a delimiter that the next chunk completes.
+            emitSlice(chunk, 0, n - (d - 1));
+            start = 0;
+            end = 0;
+            append(chunk, n - (d - 1), n);
+        }
+    }
+
+    /** Hands chunk[from, to) to the handler as a slice (no copy). */
+    private void emitSlice(Buffer chunk, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+            return;
+        }
+        countPartBytes(n);
+        handler.partData(chunk.slice(from, to));
+    }
+
+    private void countPartBytes(int n) {
+        partBytes += n;
+        if (partBytes > limits.maxPartBytes()) {
+            throw new DicomWebException(413, "HZ-5208", "part " + parts + " is longer than "
+                    + limits.maxPartBytes() + " bytes");
         }
     }
 
@@ -380,11 +478,7 @@ public final class MultipartParser {
         if (n <= 0) {
             return;
         }
-        partBytes += n;
-        if (partBytes > limits.maxPartBytes()) {
-            throw new DicomWebException(413, "HZ-5208", "part " + parts + " is longer than "
-                    + limits.maxPartBytes() + " bytes");
-        }
+        countPartBytes(n);
         Buffer chunk = Buffer.buffer(n);
         chunk.appendBytes(buf, start, n);
         start = to;
@@ -393,19 +487,25 @@ public final class MultipartParser {
 
     /** The index of the first complete delimiter in buf[start, end), or -1. */
     private int indexOfDelimiter() {
-        byte first = delimiter[0];
-        int last = end - delimiter.length;
-        outer:
-        for (int i = start; i <= last; i++) {
-            if (buf[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < delimiter.length; j++) {
-                if (buf[i + j] != delimiter[j]) {
-                    continue outer;
+        return indexOfDelimiter(buf, start, end);
+    }
+
+    /** The index of the first complete delimiter in a[from, to), or -1 (Boyer-Moore-Horspool). */
+    private int indexOfDelimiter(byte[] a, int from, int to) {
+        int d = delimiter.length;
+        byte last = delimiter[d - 1];
+        for (int i = from; i <= to - d; ) {
+            byte b = a[i + d - 1];
+            if (b == last) {
+                int j = d - 2;
+                while (j >= 0 && a[i + j] == delimiter[j]) {
+                    j--;
+                }
+                if (j < 0) {
+                    return i;
                 }
             }
-            return i;
+            i += shift[b & 0xFF];
         }
         return -1;
     }

@@ -107,6 +107,39 @@ public final class MultipartWriter {
     }
 
     /**
+     * Writes the delimiter and header fields of a part whose body the caller then writes to the
+     * same destination by other means, e.g. a file region the connection sends without copying
+     * it through the heap (WADO-RS). The caller must have written the whole body before calling
+     * this writer again; the writer cannot check that.
+     *
+     * @return the destination's write outcome (it does not wait for the write queue to drain:
+     *         a part head is a few hundred bytes)
+     * @throws IllegalStateException (HZ-5212) if a part is still being written or the body ended
+     */
+    public Future<Void> writePartHead(PartHeaders headers) {
+        if (busy || ended) {
+            throw new IllegalStateException("HZ-5212 " + (ended ? "the multipart body has already ended"
+                    : "the previous part is not finished: wait for its future"));
+        }
+        return out.write(head(headers));
+    }
+
+    /**
+     * The exact byte count of a whole body with parts of these header fields whose bodies total
+     * {@code bodyBytes}, delimiters and close delimiter included: a Content-Length known before
+     * the first byte is sent. Counts from a writer that has not written yet.
+     */
+    public long encodedLength(java.util.List<PartHeaders> headers, long bodyBytes) {
+        long n = bodyBytes;
+        boolean firstPart = true;
+        for (PartHeaders h : headers) {
+            n += headBytes(h, firstPart).length;
+            firstPart = false;
+        }
+        return n + closeDelimiter().length;
+    }
+
+    /**
      * Writes the close delimiter and ends the destination.
      *
      * @return the destination's end outcome
@@ -122,7 +155,11 @@ public final class MultipartWriter {
             throw new IllegalStateException("HZ-5213 a multipart body needs at least one part (RFC 2046 5.1.1)");
         }
         ended = true;
-        return out.end(Buffer.buffer("\r\n--" + boundary + "--\r\n"));
+        return out.end(Buffer.buffer(closeDelimiter()));
+    }
+
+    private byte[] closeDelimiter() {
+        return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private void begin() {
@@ -134,9 +171,14 @@ public final class MultipartWriter {
     }
 
     private Buffer head(PartHeaders headers) {
-        String h = (first ? "--" : "\r\n--") + boundary + "\r\n" + headers.encode() + "\r\n";
+        Buffer b = Buffer.buffer(headBytes(headers, first));
         first = false;
-        return Buffer.buffer(h.getBytes(StandardCharsets.UTF_8));
+        return b;
+    }
+
+    private byte[] headBytes(PartHeaders headers, boolean firstPart) {
+        String h = (firstPart ? "--" : "\r\n--") + boundary + "\r\n" + headers.encode() + "\r\n";
+        return h.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Completes when the write is queued and the queue has room again, or fails with the write. */

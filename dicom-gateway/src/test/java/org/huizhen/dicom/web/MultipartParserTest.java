@@ -149,6 +149,84 @@ class MultipartParserTest {
         checkExpected(name, parse(body, all));
     }
 
+    /**
+     * Large binary parts full of near-delimiters (CRLF "--" and prefixes of the boundary), fed in
+     * random chunk sizes: chunks of two delimiter lengths and more take the in-place path, smaller
+     * ones the buffered path, and delimiters fall across chunk borders in every way.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void binaryPartsWithNearDelimitersComeBackWhateverTheChunkSizes(int seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String boundary = "hz-" + seed + "-Ab9";
+        byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        List<byte[]> expected = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int p = 0; p < 5; p++) {
+            ByteArrayOutputStream part = new ByteArrayOutputStream();
+            int size = random.nextInt(40_000);
+            while (part.size() < size) {
+                if (random.nextInt(50) == 0) {
+                    // a delimiter cut short by 1..all-but-one bytes and followed by a byte that
+                    // does not continue it: body content, not a boundary
+                    int k = 1 + random.nextInt(delimiter.length - 1);
+                    part.write(delimiter, 0, k);
+                    part.write(delimiter[k] ^ 0x40);
+                } else {
+                    part.write(random.nextInt(256));
+                }
+            }
+            byte[] bytes = part.toByteArray();
+            expected.add(bytes);
+            body.writeBytes(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            body.writeBytes(bytes);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] all = body.toByteArray();
+        Collector c = new Collector();
+        MultipartParser parser = MultipartParser.forBoundary(boundary, MultipartLimits.DEFAULT, c);
+        for (int from = 0; from < all.length; ) {
+            int n = Math.min(all.length - from, random.nextBoolean() ? 1 + random.nextInt(3 * delimiter.length)
+                    : 1 + random.nextInt(9000));
+            parser.feed(Buffer.buffer().appendBytes(all, from, n));
+            from += n;
+        }
+        assertThat(parser.end()).isEqualTo(5);
+        assertThat(c.parts).hasSize(5);
+        for (int p = 0; p < 5; p++) {
+            assertThat(c.parts.get(p).body()).as("part %d", p).isEqualTo(expected.get(p));
+        }
+    }
+
+    @Test
+    void bodyBytesOfALargeChunkAreHandedOnAsSlicesOfIt() {
+        // In-place path: the piece handed on shares the fed chunk's bytes instead of copying them.
+        List<Buffer> got = new ArrayList<>();
+        MultipartParser p = MultipartParser.forBoundary("b", MultipartLimits.DEFAULT, new MultipartParser.PartHandler() {
+            @Override
+            public void partStart(PartHeaders headers) {
+            }
+
+            @Override
+            public void partData(Buffer chunk) {
+                got.add(chunk);
+            }
+
+            @Override
+            public void partEnd() {
+            }
+        });
+        p.feed(Buffer.buffer("--b\r\n\r\n"));
+        Buffer chunk = Buffer.buffer("x".repeat(1000));
+        p.feed(chunk);
+        chunk.setByte(0, (byte) 'y');
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).getByte(0)).as("a slice sees the chunk's bytes").isEqualTo((byte) 'y');
+        assertThat(got.get(0).length()).isEqualTo(1000 - ("\r\n--b".length() - 1));
+    }
+
     @Test
     void readsTheBoundaryQuotedOrNot() {
         String body = "--abc\r\nContent-Type: a/b\r\n\r\nx\r\n--abc--";

@@ -2,6 +2,7 @@ package org.huizhen.hub.ingest;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes journaled instances into the index behind the C-STORE responses. Records of one study
  * always go to the same lane, in order, so versions of one SOP Instance UID are indexed in the
- * order they were received; different studies are indexed in parallel. A failed store is
+ * order they were received; different studies are indexed in parallel. Each lane writes what has
+ * queued up (up to {@link #MAX_BATCH} records) in one transaction ({@code MetadataIndex.storeAll}). A failed store is
  * retried (back-off up to 5 s) and never dropped: the record stays in the journal until it is
  * indexed. {@link #awaitIdle} lets readers see everything acknowledged so far.
  *
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class BackgroundIndexer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundIndexer.class);
     static final int MAX_OUTSTANDING = 2000;
+    /**
+     * Most records written in one index transaction. One commit per record cost more than the
+     * rows themselves on H2 (each commit writes and syncs a chunk of every changed page); a
+     * bounded batch keeps one transaction short enough not to hold row locks for long.
+     */
+    static final int MAX_BATCH = 64;
     private static final Object STOP = new Object();
 
     private final MetadataIndex index;
@@ -105,33 +113,85 @@ public final class BackgroundIndexer implements AutoCloseable {
     }
 
     private void run(BlockingQueue<Object> queue) {
+        List<Object> taken = new ArrayList<>(MAX_BATCH);
+        List<InstanceRecord> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            Object next;
+            taken.clear();
+            batch.clear();
             try {
-                next = queue.take();
+                taken.add(queue.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == STOP) {
-                return;
-            }
-            InstanceRecord r = (InstanceRecord) next;
-            // Only a record that reached the index may leave the journal; one that did not is
-            // replayed at the next start.
-            if (storeUntilDone(r)) {
-                try {
-                    journal.indexed(1);
-                } catch (IOException e) {
-                    LOG.warn("journal truncation failed (it is retried with the next record): {}", e.toString());
+            // Whatever else has queued up meanwhile goes into the same transaction: under load the
+            // batches grow by themselves, an idle hub still indexes each record at once.
+            queue.drainTo(taken, MAX_BATCH - 1);
+            boolean stop = false;
+            for (Object o : taken) {
+                if (o == STOP) {
+                    stop = true;
+                } else {
+                    batch.add((InstanceRecord) o);
                 }
             }
-            lock.lock();
-            try {
-                outstanding--;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            if (!batch.isEmpty()) {
+                // Only a record that reached the index may leave the journal; one that did not is
+                // replayed at the next start.
+                int stored = storeUntilDone(batch);
+                if (stored > 0) {
+                    try {
+                        journal.indexed(stored);
+                    } catch (IOException e) {
+                        LOG.warn("journal truncation failed (it is retried with the next record): {}", e.toString());
+                    }
+                }
+                lock.lock();
+                try {
+                    outstanding -= batch.size();
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stores a batch in one transaction; if that fails, each record on its own (so one record the
+     * index keeps refusing holds back only itself), each retried until stored.
+     *
+     * @return how many records are now in the index (fewer only when stopping or interrupted)
+     */
+    private int storeUntilDone(List<InstanceRecord> batch) {
+        if (batch.size() > 1) {
+            try {
+                List<StoreOutcome> outcomes = index.storeAll(batch);
+                for (int i = 0; i < outcomes.size(); i++) {
+                    logNewVersion(batch.get(i), outcomes.get(i));
+                }
+                return batch.size();
+            } catch (StorageException | RuntimeException e) {
+                LOG.warn("HZ-3005 index write of {} records in one transaction failed, storing them one by one: {}",
+                        batch.size(), e.toString());
+            }
+        }
+        int stored = 0;
+        for (InstanceRecord r : batch) {
+            if (!storeUntilDone(r)) {
+                break; // stopping: the rest stays in the journal as well
+            }
+            stored++;
+        }
+        return stored;
+    }
+
+    private static void logNewVersion(InstanceRecord r, StoreOutcome outcome) {
+        if (outcome.kind() == StoreOutcome.Kind.NEW_VERSION) {
+            LOG.info("{} re-sent with different content by {}: kept as version {}",
+                    r.instance().sopInstanceUid(), r.origin().callingAe(), outcome.version());
         }
     }
 
@@ -140,11 +200,7 @@ public final class BackgroundIndexer implements AutoCloseable {
         long backoffMs = 10;
         while (true) {
             try {
-                StoreOutcome outcome = index.store(r);
-                if (outcome.kind() == StoreOutcome.Kind.NEW_VERSION) {
-                    LOG.info("{} re-sent with different content by {}: kept as version {}",
-                            r.instance().sopInstanceUid(), r.origin().callingAe(), outcome.version());
-                }
+                logNewVersion(r, index.store(r));
                 return true;
             } catch (StorageException | RuntimeException e) {
                 if (closing) {

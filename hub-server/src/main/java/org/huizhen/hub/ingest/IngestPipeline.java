@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
     /** Index methods that read; before each, the view waits until acknowledged instances are indexed. */
-    private static final Set<String> NO_WAIT = Set.of("store", "close", "toString", "hashCode", "equals");
+    private static final Set<String> NO_WAIT = Set.of("store", "storeAll", "close", "toString", "hashCode", "equals");
     private static final Duration READ_WAIT = Duration.ofSeconds(30);
 
     private final IngestJournal journal;

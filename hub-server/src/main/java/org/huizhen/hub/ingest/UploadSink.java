@@ -15,6 +15,15 @@ public interface UploadSink {
     void data(ByteBuf data);
 
     /**
+     * Every byte has been given, but {@link #end} comes later (a STOW-RS request ends its parts
+     * only once its whole body has arrived): the blob's data is forced to disk now, while the
+     * rest of the request is still arriving, so that {@code end} has only the rename, the journal
+     * and the index left to do. Never blocks; optional.
+     */
+    default void dataComplete() {
+    }
+
+    /**
      * After the last bytes. Completes once the instance is durable (blob and journal) or refused;
      * never completes exceptionally.
      */

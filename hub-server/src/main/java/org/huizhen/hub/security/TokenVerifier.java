@@ -40,14 +40,32 @@ import org.huizhen.hub.config.HubConfig;
  * </ol>
  * Signature before claims, so nothing an attacker wrote is trusted before it is verified.
  *
- * <p>Keys are read once, at construction. Immutable afterwards; thread-safe, and cheap enough
- * (one ECDSA/RSA verification) to call on an event loop.
+ * <p>Keys are read once, at construction. Immutable afterwards apart from a cache of accepted
+ * tokens; thread-safe, and cheap enough (one ECDSA/RSA verification, or none for a token seen
+ * before) to call on an event loop.
+ *
+ * <p>Cache: a viewer or a HIS sends the same token with every request, and verifying its ECDSA
+ * signature again costs more CPU than a small QIDO-RS search. Every check above except the
+ * time-based ones (HZ-6006, HZ-6007) depends only on the token's exact text and on keys and
+ * configuration that never change after construction, so an accepted token's outcome is kept
+ * (keyed by the whole token text, at most {@link #CACHE_MAX} tokens) and only its times are
+ * checked again on each later use. Rejected tokens are never kept.
  */
 public final class TokenVerifier {
     private record Issuer(String audience, List<VerificationKey> keys) {
     }
 
+    /** Accepted tokens kept at most; beyond it the cache starts over (only valid tokens can fill it). */
+    static final int CACHE_MAX = 4096;
+
+    /** An accepted token's outcome and the times checked again on each use (seconds since the epoch). */
+    private record Accepted(AuthOutcome.Accepted outcome, long exp, Optional<Long> nbf, Optional<Long> iat) {
+    }
+
     private final Map<String, Issuer> issuers = new HashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Accepted> accepted =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong signatureChecks = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> institutions;
     private final long skewSeconds;
     private final Clock clock;
@@ -98,6 +116,45 @@ public final class TokenVerifier {
 
     /** Checks {@code token} (without the {@code Bearer } prefix). Never throws for bad input. */
     public AuthOutcome verify(String token) {
+        Accepted known = accepted.get(token);
+        if (known != null) {
+            long now = clock.instant().getEpochSecond();
+            Optional<AuthOutcome> late = timeProblem(now, known.exp(), known.nbf(), known.iat());
+            if (late.isPresent()) {
+                accepted.remove(token);
+                return late.get();
+            }
+            return known.outcome();
+        }
+        AuthOutcome outcome = verifyFully(token);
+        if (outcome instanceof AuthOutcome.Accepted a) {
+            if (accepted.size() >= CACHE_MAX) {
+                accepted.clear();
+            }
+            JsonObject c = Jwt.parse(token).claims();
+            accepted.put(token, new Accepted(a, numericDate(c, "exp").orElseThrow(), numericDate(c, "nbf"),
+                    numericDate(c, "iat")));
+        }
+        return outcome;
+    }
+
+    /** Signature verifications made so far (a metric; tests see the cache work through it). */
+    long signatureChecks() {
+        return signatureChecks.get();
+    }
+
+    /** HZ-6006 expired or HZ-6007 not valid yet, allowing the clock skew; empty if valid at {@code now}. */
+    private Optional<AuthOutcome> timeProblem(long now, long exp, Optional<Long> nbf, Optional<Long> iat) {
+        if (now > exp + skewSeconds) {
+            return Optional.of(AuthOutcome.rejected("HZ-6006", "token expired"));
+        }
+        if (nbf.filter(t -> t > now + skewSeconds).isPresent() || iat.filter(t -> t > now + skewSeconds).isPresent()) {
+            return Optional.of(AuthOutcome.rejected("HZ-6007", "token is not valid yet"));
+        }
+        return Optional.empty();
+    }
+
+    private AuthOutcome verifyFully(String token) {
         Jwt.Parsed p;
         try {
             p = Jwt.parse(token);
@@ -117,6 +174,7 @@ public final class TokenVerifier {
             return AuthOutcome.rejected("HZ-6004", "token issuer is not trusted");
         }
         Optional<String> kid = p.header().getValue("kid") instanceof String k ? Optional.of(k) : Optional.empty();
+        signatureChecks.incrementAndGet();
         boolean verified = issuer.keys().stream()
                 .filter(k -> k.algorithm() == alg.get())
                 .filter(k -> kid.isEmpty() || k.keyId().isEmpty() || k.keyId().equals(kid))
@@ -129,12 +187,9 @@ public final class TokenVerifier {
         if (exp.isEmpty()) {
             return AuthOutcome.rejected("HZ-6006", "token has no expiry (exp)");
         }
-        if (now > exp.get() + skewSeconds) {
-            return AuthOutcome.rejected("HZ-6006", "token expired");
-        }
-        if (numericDate(c, "nbf").filter(nbf -> nbf > now + skewSeconds).isPresent()
-                || numericDate(c, "iat").filter(iat -> iat > now + skewSeconds).isPresent()) {
-            return AuthOutcome.rejected("HZ-6007", "token is not valid yet");
+        Optional<AuthOutcome> late = timeProblem(now, exp.get(), numericDate(c, "nbf"), numericDate(c, "iat"));
+        if (late.isPresent()) {
+            return late.get();
         }
         if (!audiences(c.getValue("aud")).contains(issuer.audience())) {
             return AuthOutcome.rejected("HZ-6008", "token audience does not include this hub");

@@ -174,6 +174,81 @@ class FileSystemBlobStoreTest {
     }
 
     @Test
+    void aLargeBlobIsForcedWhileBeingWrittenAndCommitForcesOnlyTheTail() throws Exception {
+        byte[] piece = randomBytes(11, 1 << 20);
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC);
+             BlobWriter w = store.create()) {
+            long before = store.fsyncCount();
+            for (int i = 0; i < 20; i++) {
+                w.write(piece, 0, piece.length);
+            }
+            // 20 MiB in 1 MiB writes: forced after 8 and after 16 MiB (SYNC_EVERY_BYTES), the last
+            // 4 MiB wait for the commit.
+            assertThat(FileSystemBlobStore.SYNC_EVERY_BYTES).isEqualTo(8L << 20);
+            assertThat(store.fsyncCount() - before).isEqualTo(2);
+            BlobId id = w.commit();
+            assertThat(store.size(id)).isEqualTo(20L << 20);
+            try (var in = store.open(id)) {
+                assertThat(in.readNBytes(piece.length)).isEqualTo(piece);
+            }
+        }
+    }
+
+    @Test
+    void aGatheringWriteStoresTheBuffersInOrderUnderTheHashOfTheirConcatenation() throws Exception {
+        byte[] all = randomBytes(14, 300_000);
+        // Pieces of uneven sizes, one of them direct, as the ingest lanes hand them over.
+        int[] cuts = {0, 1, 16_384, 16_385, 100_000, 250_000, 300_000};
+        java.nio.ByteBuffer[] pieces = new java.nio.ByteBuffer[cuts.length - 1];
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            pieces[i] = java.nio.ByteBuffer.wrap(all, cuts[i], cuts[i + 1] - cuts[i]);
+        }
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(pieces[3].remaining());
+        direct.put(pieces[3].duplicate()).flip();
+        pieces[3] = direct;
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC)) {
+            BlobId id;
+            try (BlobWriter w = store.create()) {
+                w.write(pieces);
+                assertThat(w.size()).isEqualTo(all.length);
+                id = w.commit();
+            }
+            assertThat(pieces).allMatch(b -> !b.hasRemaining());
+            assertThat(id).isEqualTo(sha256(all));
+            assertThat(Files.readAllBytes(store.localPath(id).orElseThrow())).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void commitAfterSyncForcesOnlyTheDirectory() throws Exception {
+        byte[] content = randomBytes(12, 5000);
+        byte[] other = randomBytes(13, 5000);
+        try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.FSYNC)) {
+            // The blobs' directories exist already, so each commit forces exactly one directory.
+            for (byte[] c : List.of(content, other)) {
+                String hex = sha256(c).hex();
+                Files.createDirectories(root.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)));
+            }
+            BlobWriter synced = store.create();
+            synced.write(content, 0, content.length);
+            long before = store.fsyncCount();
+            synced.sync();
+            synced.sync(); // nothing new written: nothing to force
+            assertThat(store.fsyncCount() - before).isEqualTo(1);
+            before = store.fsyncCount();
+            BlobId id = synced.commit();
+            assertThat(store.fsyncCount() - before).as("the directory only").isEqualTo(1);
+            assertThat(store.localPath(id)).isPresent();
+
+            BlobWriter plain = store.create();
+            plain.write(other, 0, other.length);
+            before = store.fsyncCount();
+            plain.commit();
+            assertThat(store.fsyncCount() - before).as("the file and the directory").isEqualTo(2);
+        }
+    }
+
+    @Test
     void noneDurabilityNeverForces() throws Exception {
         try (FileSystemBlobStore store = new FileSystemBlobStore(root, Durability.NONE)) {
             BlobId id = put(store, randomBytes(8, 1000));

@@ -230,6 +230,11 @@ public final class StowRoutes {
             if (p.sink == null && p.invalid == null) {
                 step(p, p.head.end());
             }
+            if (p.sink != null) {
+                // The part is complete but is committed only with the whole body: force its
+                // data now, while the following parts arrive (only the rename is left for later).
+                p.sink.dataComplete();
+            }
             parts.add(p);
             current = null;
         }
@@ -255,9 +260,14 @@ public final class StowRoutes {
             return a == null ? null : a.hostAddress();
         }
 
-        /** Takes a copy: the sink owns (and releases) what it is given. */
+        /**
+         * A buffer of its own over the chunk's bytes, without copying them: the sink owns (and
+         * releases) what it is given, and releasing this wrapper leaves the chunk, which other
+         * slices handed on by the parser may share, untouched. The request's chunks are never
+         * reused by Vert.x, so the bytes stay valid until the sink has written them.
+         */
         private static ByteBuf byteBuf(Buffer chunk) {
-            return Unpooled.wrappedBuffer(chunk.getBytes());
+            return Unpooled.wrappedBuffer(chunk.getByteBuf().nioBuffer());
         }
 
         /** The multipart parser finished (or failed): commit every part, or discard them all. */

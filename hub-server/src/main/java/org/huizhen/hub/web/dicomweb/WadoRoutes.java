@@ -3,6 +3,7 @@ package org.huizhen.hub.web.dicomweb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,12 +12,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.netty.channel.ChannelFuture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,6 +47,8 @@ import org.huizhen.hub.security.HttpAuth;
 import org.huizhen.hub.security.Principal;
 import org.huizhen.storage.StorageException;
 import org.huizhen.storage.index.StoredInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WADO-RS (PS3.18 10.4) and WADO-URI (PS3.18 9) retrieval from the hub, mounted under the
@@ -55,8 +62,10 @@ import org.huizhen.storage.index.StoredInstance;
  * GET /wado?requestType=WADO&amp;studyUID=&amp;seriesUID=&amp;objectUID=&amp;contentType=application/dicom
  * </pre>
  *
- * <p>Instances are streamed from their blob files part by part with backpressure
- * ({@link MultipartWriter}); no whole instance is held in the heap. Transfer syntax (PS3.18
+ * <p>Instances go from their blob files part by part with backpressure; no whole instance is
+ * held in the heap. On HTTP/1.x without TLS each file body is handed to the socket as a file
+ * region (sendfile(2), no copy through the heap; {@code FileParts}); otherwise it is read in
+ * chunks and piped ({@link MultipartWriter}). Transfer syntax (PS3.18
  * 8.7.3.5): {@code transfer-syntax=*} or no transfer-syntax gives each instance in its stored
  * syntax; a named syntax other than the stored one is produced only between native encodings
  * (target Explicit or Implicit VR Little Endian from any non-encapsulated stored syntax, written
@@ -65,9 +74,12 @@ import org.huizhen.storage.index.StoredInstance;
  *
  * <p>Scoping: resources the caller may not see ({@link WadoAccess}) are answered 404 like
  * unknown ones. Threading: handlers run on the event loop; index look-ups, parsing, conversion
- * and cache I/O run in {@code executeBlocking}; streaming files uses Vert.x {@link AsyncFile}.
+ * and cache I/O run in {@code executeBlocking}; file bodies go out as file regions, or through
+ * Vert.x {@link AsyncFile} on the streaming path.
  */
 public final class WadoRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WadoRoutes.class);
 
     /** Explicit VR Little Endian. */
     static final String EXPLICIT_LE = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
@@ -78,10 +90,13 @@ public final class WadoRoutes {
     private final WadoAccess access;
     private final MetadataCache metadata;
     private final Path tmpDir;
+    /** False only in tests that exercise the streaming path on HTTP/1.1. */
+    private final boolean zeroCopy;
 
-    private WadoRoutes(DicomWebContext ctx, WadoAccess access) {
+    private WadoRoutes(DicomWebContext ctx, WadoAccess access, boolean zeroCopy) {
         this.ctx = ctx;
         this.access = access;
+        this.zeroCopy = zeroCopy;
         this.metadata = new MetadataCache(ctx.blobs(), ctx.dataDir(), ctx.basePath());
         this.tmpDir = ctx.dataDir().resolve("cache").resolve("wado-tmp");
     }
@@ -98,8 +113,13 @@ public final class WadoRoutes {
 
     /** Mounts the routes under {@code ctx.basePath()} with the given scoping rule. */
     public static void mount(Router router, DicomWebContext ctx, WadoAccess access) {
+        mount(router, ctx, access, true);
+    }
+
+    /** As {@link #mount(Router, DicomWebContext, WadoAccess)}; {@code zeroCopy} false forces the streaming path (tests). */
+    static void mount(Router router, DicomWebContext ctx, WadoAccess access, boolean zeroCopy) {
         Objects.requireNonNull(access, "access");
-        WadoRoutes w = new WadoRoutes(ctx, access);
+        WadoRoutes w = new WadoRoutes(ctx, access, zeroCopy);
         String b = ctx.basePath();
         String st = b + "/studies/:study";
         String se = st + "/series/:series";
@@ -142,8 +162,14 @@ public final class WadoRoutes {
             MediaType type = syntaxes.size() == 1
                     ? w.contentType("application/dicom", "transfer-syntax", syntaxes.get(0))
                     : w.contentType("application/dicom");
-            resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, type.toString());
-            sendParts(c, w, plan, 0);
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, type.toString());
+            Optional<ConnectionBase> conn = zeroCopy ? fileRegionConnection(c) : Optional.empty();
+            if (conn.isPresent()) {
+                new FileParts(c, w, plan, conn.get()).start();
+            } else {
+                resp.setChunked(true);
+                sendParts(c, w, plan, 0);
+            }
         });
     }
 
@@ -157,25 +183,185 @@ public final class WadoRoutes {
         return p.convertTo() != null ? p.convertTo().uid() : p.instance().transferSyntaxUid();
     }
 
+    private PartHeaders partHeaders(Planned p) {
+        return PartHeaders.of("Content-Type", "application/dicom; transfer-syntax=" + sentSyntax(p),
+                "Content-Location", ctx.basePath() + "/" + WadoTarget.instancePath(p.instance()));
+    }
+
+    /** The streaming path (HTTP/2, TLS): each blob read in {@link #READ_CHUNK} pieces and piped with backpressure. */
     private void sendParts(RoutingContext c, MultipartWriter w, List<Planned> plan, int next) {
         if (next == plan.size()) {
             w.end();
             return;
         }
         Planned p = plan.get(next);
-        PartHeaders headers = PartHeaders.of("Content-Type", "application/dicom; transfer-syntax=" + sentSyntax(p),
-                "Content-Location", ctx.basePath() + "/" + WadoTarget.instancePath(p.instance()));
-        withPart10File(c, p).onSuccess(file -> c.vertx().fileSystem().open(file.path().toString(),
-                        new OpenOptions().setRead(true))
+        PartHeaders headers = partHeaders(p);
+        withPart10File(c, p).onFailure(e -> failPart(c, e)).onSuccess(file -> c.vertx().fileSystem()
+                .open(file.path().toString(), new OpenOptions().setRead(true))
                 .compose(f -> w.writePart(headers, f.setReadBufferSize(READ_CHUNK)).eventually(() -> f.close().otherwiseEmpty()))
                 .onComplete(r -> {
                     file.release();
                     if (r.failed()) {
-                        c.response().reset();
+                        failPart(c, r.cause());
                     } else {
                         sendParts(c, w, plan, next + 1);
                     }
                 }));
+    }
+
+    /**
+     * A part could not be sent: while nothing has gone out yet the answer is a problem (as for
+     * any failure before), afterwards the response is reset (an error body cannot follow parts).
+     */
+    private static void failPart(RoutingContext c, Throwable e) {
+        HttpServerResponse r = c.response();
+        if (!r.headWritten()) {
+            r.headers().remove(HttpHeaders.CONTENT_LENGTH); // the planned body's length no longer holds
+            r.setChunked(false);
+        }
+        fail(c, e);
+    }
+
+    /**
+     * Parts whose file bodies are queued at once on the zero-copy path: each holds an open file
+     * until the socket has taken all of it; a few keep the socket busy between parts.
+     */
+    static final int FILE_WINDOW = 4;
+
+    /**
+     * The connection to hand file regions to, when the zero-copy path applies: HTTP/1.x without
+     * TLS, where Netty gives a {@code DefaultFileRegion} to the socket with sendfile(2), so the
+     * bytes never pass through the heap (Vert.x itself falls back to chunked reads when the
+     * transport cannot). Empty for HTTP/2, which frames its own data, and for TLS, which must
+     * encrypt every byte in user space.
+     */
+    private static Optional<ConnectionBase> fileRegionConnection(RoutingContext c) {
+        HttpServerRequest rq = c.request();
+        if (rq.version() == HttpVersion.HTTP_2 || rq.isSSL()) {
+            return Optional.empty();
+        }
+        return rq.connection() instanceof ConnectionBase cb ? Optional.of(cb) : Optional.empty();
+    }
+
+    /**
+     * One multipart answer on the zero-copy path: for each part the writer sends its head, then
+     * the connection sends the whole file as a file region ({@code ConnectionBase.sendFile}, the
+     * call Vert.x's own {@code sendFile} uses, with offset and length, which unlike the response's
+     * {@code sendFile} does not end the response). Writes are ordered because every one is made
+     * on the connection's event loop. Backpressure: at most {@link #FILE_WINDOW} file bodies are
+     * queued; the next part starts when the socket has taken one. Instances sent as stored have
+     * sizes the index knows, so the answer carries a Content-Length (no chunk framing); with a
+     * conversion to another syntax the sizes are known only once converted, and it is chunked.
+     * A file that cannot be opened or converted, or whose size is not the indexed one, or a
+     * connection that fails ends the answer: with a problem while nothing has gone out yet, else
+     * by resetting it (no error body can follow parts).
+     *
+     * <p>Threading: every method runs on the request's event loop (file opens included: they
+     * are of local files, as in Vert.x's own sendFile); conversions run in executeBlocking.
+     */
+    private final class FileParts {
+        private final RoutingContext c;
+        private final MultipartWriter w;
+        private final List<Planned> plan;
+        private final ConnectionBase conn;
+        private final boolean knownLength;
+        private int next;
+        private int inFlight;
+        private boolean preparing;
+        private boolean done;
+
+        FileParts(RoutingContext c, MultipartWriter w, List<Planned> plan, ConnectionBase conn) {
+            this.c = c;
+            this.w = w;
+            this.plan = plan;
+            this.conn = conn;
+            this.knownLength = plan.stream().allMatch(p -> p.convertTo() == null);
+        }
+
+        void start() {
+            HttpServerResponse resp = c.response();
+            if (knownLength) {
+                long bodies = plan.stream().mapToLong(p -> p.instance().sizeBytes()).sum();
+                long length = w.encodedLength(plan.stream().map(WadoRoutes.this::partHeaders).toList(), bodies);
+                resp.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+            } else {
+                resp.setChunked(true);
+            }
+            pump();
+        }
+
+        private void pump() {
+            while (!done && !preparing && inFlight < FILE_WINDOW && next < plan.size()) {
+                Planned p = plan.get(next++);
+                preparing = true;
+                withPart10File(c, p).onComplete(r -> {
+                    preparing = false;
+                    if (r.failed()) {
+                        abort(r.cause());
+                    } else {
+                        send(p, r.result());
+                    }
+                });
+            }
+            if (!done && !preparing && inFlight == 0 && next == plan.size()) {
+                done = true;
+                w.end();
+            }
+        }
+
+        private void send(Planned p, SendFile file) {
+            if (done) {
+                file.release();
+                return;
+            }
+            RandomAccessFile raf = null;
+            ChannelFuture sent;
+            try {
+                raf = new RandomAccessFile(file.path().toFile(), "r");
+                long length = raf.length();
+                if (knownLength && length != p.instance().sizeBytes()) {
+                    throw new IOException("HZ-5411 blob of " + p.instance().sopInstanceUid() + " has " + length
+                            + " bytes, the index says " + p.instance().sizeBytes());
+                }
+                w.writePartHead(partHeaders(p));
+                sent = conn.sendFile(raf, 0, length); // closes raf once sent or failed
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(raf);
+                file.release();
+                abort(e);
+                return;
+            }
+            inFlight++;
+            sent.addListener(f -> {
+                inFlight--;
+                file.release();
+                if (f.isSuccess()) {
+                    pump();
+                } else {
+                    abort(f.cause());
+                }
+            });
+            pump();
+        }
+
+        private void abort(Throwable cause) {
+            if (done) {
+                return;
+            }
+            done = true;
+            LOG.debug("WADO-RS answer to {} cut short: {}", c.request().remoteAddress(), cause.toString());
+            failPart(c, cause);
+        }
+    }
+
+    private static void closeQuietly(RandomAccessFile raf) {
+        if (raf != null) {
+            try {
+                raf.close();
+            } catch (IOException ignored) {
+                // nothing more to do: the file is being discarded
+            }
+        }
     }
 
     /** A Part 10 file to stream and what to do with it afterwards. */
@@ -191,13 +377,16 @@ public final class WadoRoutes {
         }
     }
 
-    /** The blob file as is, or a temporary converted copy (made in executeBlocking). */
+    /**
+     * The blob file as is, or a temporary converted copy (made in executeBlocking). Fails without
+     * answering the request: the caller knows whether a problem body can still be sent.
+     */
     private Future<SendFile> withPart10File(RoutingContext c, Planned p) {
         Optional<Path> local = ctx.blobs().localPath(p.instance().blobId());
         if (p.convertTo() == null && local.isPresent()) {
             return Future.succeededFuture(new SendFile(local.get(), false));
         }
-        return blocking(c, () -> {
+        return c.vertx().executeBlocking(() -> {
             Files.createDirectories(tmpDir);
             Path tmp = Files.createTempFile(tmpDir, "wado", ".dcm");
             try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -217,7 +406,7 @@ public final class WadoRoutes {
                 throw e;
             }
             return new SendFile(tmp, true);
-        });
+        }, false);
     }
 
     /**
@@ -451,7 +640,7 @@ public final class WadoRoutes {
                     .filter(s -> !s.isEmpty() && !s.equals("*"));
             WadoTarget t = WadoTarget.instance(q.get("studyUID"), q.get("seriesUID"), q.get("objectUID"));
             return plan(t.resolve(ctx.index(), access, p), wanted).get(0);
-        }).onSuccess(planned -> withPart10File(c, planned).onSuccess(file -> {
+        }).onSuccess(planned -> withPart10File(c, planned).onFailure(e -> fail(c, e)).onSuccess(file -> {
             HttpServerResponse resp = c.response();
             resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/dicom");
             resp.sendFile(file.path().toString()).onComplete(r -> file.release());

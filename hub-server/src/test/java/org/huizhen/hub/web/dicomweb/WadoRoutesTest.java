@@ -71,6 +71,7 @@ class WadoRoutesTest {
     Hub hub;
     Vertx vertx;
     HttpServer server;
+    HttpServer streamingServer;
     WebClient client;
     String leadToken;
     String clinicToken;
@@ -112,6 +113,12 @@ class WadoRoutesTest {
         WadoRoutes.mount(router, hub.dicomWebContext(), WadoAccess.fromConfig(hub.config()));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The same routes with file bodies read and piped (the HTTP/2 and TLS path), to compare.
+        Router streamingRouter = Router.router(vertx);
+        streamingRouter.route().handler(HttpAuth.create(hub.config(), HttpAuth.hubKeys(hub.config())));
+        WadoRoutes.mount(streamingRouter, hub.dicomWebContext(), WadoAccess.fromConfig(hub.config()), false);
+        streamingServer = vertx.createHttpServer().requestHandler(streamingRouter).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         client = WebClient.create(vertx);
         TokenIssuer issuer = new TokenIssuer(hub.config().auth(), HttpAuth.hubKeys(hub.config()), Clock.systemUTC());
         leadToken = issuer.issue("reader1", "lead", Role.READER, List.of("dicomweb.read"), Duration.ofHours(1));
@@ -132,7 +139,11 @@ class WadoRoutesTest {
     // ------------------------------------------------------------------ helpers
 
     HttpResponse<Buffer> get(String path, String token, String accept) throws Exception {
-        var rq = client.get(server.actualPort(), "127.0.0.1", path);
+        return get(server, path, token, accept);
+    }
+
+    HttpResponse<Buffer> get(HttpServer target, String path, String token, String accept) throws Exception {
+        var rq = client.get(target.actualPort(), "127.0.0.1", path);
         if (token != null) {
             rq.putHeader("Authorization", "Bearer " + token);
         }
@@ -236,6 +247,69 @@ class WadoRoutesTest {
         }
     }
 
+    @Test
+    void studyAnswerSentAsStoredCarriesItsExactContentLength() throws Exception {
+        // Every instance goes as stored, so the sizes are known before the first byte: the answer
+        // is not chunked and its Content-Length is the body's length, delimiters included.
+        for (String study : studiesBySize()) {
+            HttpResponse<Buffer> r = get("/dicomweb/studies/" + study, leadToken, null);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.getHeader("Transfer-Encoding")).isNull();
+            assertThat(r.getHeader("Content-Length")).isEqualTo(Integer.toString(r.body().length()));
+        }
+    }
+
+    @Test
+    void fileRegionAndStreamingPathsGiveTheSameParts() throws Exception {
+        // The zero-copy path (file regions) and the streaming path (reads piped with backpressure)
+        // must produce the same parts: same headers, same bytes, same order. The largest study has
+        // more instances than the file window, so the window's refills are exercised too.
+        List<String> studies = studiesBySize();
+        assertThat(hub.dicomWebContext().index().instancesOfStudy(studies.get(0)))
+                .hasSizeGreaterThan(WadoRoutes.FILE_WINDOW);
+        for (String study : studies) {
+            List<Part> zeroCopy = parts(get(server, "/dicomweb/studies/" + study, leadToken, null));
+            HttpResponse<Buffer> streamed = get(streamingServer, "/dicomweb/studies/" + study, leadToken, null);
+            assertThat(streamed.getHeader("Transfer-Encoding")).isEqualTo("chunked");
+            List<Part> viaStream = parts(streamed);
+            assertThat(zeroCopy).hasSameSizeAs(viaStream);
+            for (int k = 0; k < zeroCopy.size(); k++) {
+                assertThat(zeroCopy.get(k).headers()).isEqualTo(viaStream.get(k).headers());
+                assertThat(zeroCopy.get(k).body()).isEqualTo(viaStream.get(k).body());
+            }
+        }
+    }
+
+    @Test
+    void aMissingBlobGivesAProblemOnBothPathsWhenNothingHasBeenSentYet() throws Exception {
+        // The blob of an indexed instance disappears (a disk problem): before any byte of the
+        // answer went out, the client gets a 500 problem, not a cut-off multipart body.
+        StoredInstance i = stored(source("CT_small.dcm").sopInstanceUid());
+        Path blob = hub.blobs().localPath(i.blobId()).orElseThrow();
+        Path aside = blob.resolveSibling(blob.getFileName() + ".aside");
+        Files.move(blob, aside);
+        try {
+            for (HttpServer target : List.of(server, streamingServer)) {
+                HttpResponse<Buffer> r = get(target, path(i), leadToken, null);
+                assertThat(r.statusCode()).isEqualTo(500);
+                assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(r.bodyAsJsonObject().getString("detail")).startsWith("HZ-5499");
+            }
+        } finally {
+            Files.move(aside, blob);
+        }
+    }
+
+    /** Study UIDs of the stored instances, the study with the most instances first. */
+    List<String> studiesBySize() throws Exception {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (String sop : sources.keySet()) {
+            count.merge(stored(sop).studyInstanceUid(), 1, Integer::sum);
+        }
+        return count.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(Map.Entry::getKey).toList();
+    }
+
     static String sopOf(byte[] part10) {
         try {
             return parse(part10).meta().mediaStorageSopInstanceUid();
@@ -251,6 +325,8 @@ class WadoRoutesTest {
         HttpResponse<Buffer> r = get(path(i), leadToken,
                 "multipart/related; type=\"application/dicom\"; transfer-syntax=" + WadoRoutes.IMPLICIT_LE);
         assertThat(r.statusCode()).isEqualTo(200);
+        // The converted size is known only once converted: the answer is chunked.
+        assertThat(r.getHeader("Transfer-Encoding")).isEqualTo("chunked");
         Part10File got = parse(parts(r).get(0).body());
         assertThat(got.transferSyntax().uid()).isEqualTo(WadoRoutes.IMPLICIT_LE);
         Part10File expected = DicomReader.readFile(hub.blobs().localPath(i.blobId()).orElseThrow(), ReadOptions.DEFAULT);

@@ -69,7 +69,10 @@ public final class IndexDatabase {
     public static String h2Url(Path dir) {
         // WRITE_DELAY=0: commits are written to the file before they return (see class comment).
         // LOCK_TIMEOUT: stores into one study queue on its row lock; wait instead of failing.
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("index") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+        // QUERY_CACHE_SIZE: parsed statements kept per session (H2's default is 8); storing one
+        // instance prepares about a dozen distinct statements, so with 8 each was parsed again
+        // every time (measured: about 14 % less CPU to seed 10,000 studies with 64).
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("index") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
     }
 
     /** Embedded H2 file database under {@code dir} (created if missing). */

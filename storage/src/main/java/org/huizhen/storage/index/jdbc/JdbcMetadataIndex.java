@@ -215,6 +215,24 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         return tx.write(c -> storeIn(c, record));
     }
 
+    @Override
+    public List<StoreOutcome> storeAll(List<InstanceRecord> records) throws StorageException {
+        checkOpen();
+        for (InstanceRecord r : records) {
+            validate(r); // before the transaction: an invalid record stores nothing of the list
+        }
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        return tx.write(c -> {
+            List<StoreOutcome> out = new ArrayList<>(records.size());
+            for (InstanceRecord r : records) {
+                out.add(storeIn(c, r));
+            }
+            return out;
+        });
+    }
+
     private StoreOutcome storeIn(Connection c, InstanceRecord record) throws SQLException {
         Origin origin = record.origin();
         OffsetDateTime at = utc(origin.receivedAt());

@@ -464,6 +464,82 @@ abstract class MetadataIndexContract {
         assertThat(index.findInstance(sop)).isEmpty();
     }
 
+    @Test
+    void storeAllStoresEveryRecordInListOrderAsStoreWould() throws Exception {
+        String inst = institution();
+        String studyA = uid();
+        String studyB = uid();
+        String seriesA = uid();
+        String sop1 = uid();
+        String sop2 = uid();
+        String sop3 = uid();
+        Instant t = Instant.parse("2026-11-03T10:00:00Z");
+        InstanceRecord a1 = new InstanceRecord(origin(inst, t), patient("P-010"), study(studyA),
+                series(seriesA, "CT", 1), instance(blobs, sop1, 1, "a1 " + sop1));
+        InstanceRecord a2 = new InstanceRecord(origin(inst, t.plusSeconds(1)), patient("P-010"), study(studyA),
+                series(seriesA, "CT", 1), instance(blobs, sop2, 2, "a2 " + sop2));
+        // sop1 again with other content later in the same list: the second sees the first's row.
+        InstanceRecord a1v2 = new InstanceRecord(origin(inst, t.plusSeconds(2)), patient("P-010"), study(studyA),
+                series(seriesA, "CT", 1), instance(blobs, sop1, 1, "a1 corrected " + sop1));
+        InstanceRecord b1 = record(blobs, inst, "P-011", studyB, uid(), "MR", sop3, "b1 " + sop3);
+        InstanceRecord b1Again = new InstanceRecord(origin(inst, t.plusSeconds(3)), b1.patient(), b1.study(),
+                b1.series(), b1.instance());
+        long before = index.instanceCount();
+
+        List<StoreOutcome> outcomes = index.storeAll(List.of(a1, a2, a1v2, b1, b1Again));
+
+        // Outcomes in list order: two new rows, a new version of the first, a new row, a duplicate.
+        assertThat(outcomes).containsExactly(new StoreOutcome(StoreOutcome.Kind.STORED, 1),
+                new StoreOutcome(StoreOutcome.Kind.STORED, 1), new StoreOutcome(StoreOutcome.Kind.NEW_VERSION, 2),
+                new StoreOutcome(StoreOutcome.Kind.STORED, 1), new StoreOutcome(StoreOutcome.Kind.DUPLICATE, 1));
+        assertThat(index.instanceCount()).isEqualTo(before + 3);
+        assertThat(index.findInstance(sop1).orElseThrow().sha256()).isEqualTo(a1v2.instance().sha256());
+        assertThat(index.versionsOf(sop1)).extracting(InstanceVersion::sha256)
+                .containsExactly(a1.instance().sha256(), a1v2.instance().sha256());
+        assertThat(index.instancesOfStudy(studyA)).extracting(StoredInstance::sopInstanceUid)
+                .containsExactlyInAnyOrder(sop1, sop2);
+        assertThat(index.findStudy(studyA).orElseThrow().lastReceivedAt()).isEqualTo(t.plusSeconds(2));
+        assertThat(index.findStudy(studyB).orElseThrow().modalities()).containsExactly("MR");
+        assertThat(index.storeAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void storeAllWithAnInvalidRecordStoresNoneOfTheList() throws Exception {
+        long before = index.instanceCount();
+        String inst = institution();
+        String good = uid();
+        InstanceRecord ok = record(blobs, inst, "P-012", uid(), uid(), "CT", good, "ok " + good);
+        InstanceRecord badSha = new InstanceRecord(ok.origin(), ok.patient(), ok.study(), ok.series(),
+                new InstanceData(uid(), TestRecords.CT_IMAGE, 1, ok.instance().transferSyntaxUid(), null, ok.instance().blobId(), 1,
+                        "NOT-A-SHA"));
+
+        assertThatThrownBy(() -> index.storeAll(List.of(ok, badSha))).hasMessageStartingWith("HZ-2103");
+
+        assertThat(index.findInstance(good)).isEmpty();
+        assertThat(index.instanceCount()).isEqualTo(before);
+    }
+
+    @Test
+    void storeAllIsOneTransactionThatRollsBackWhenALaterRecordFailsInTheDatabase() throws Exception {
+        long before = index.instanceCount();
+        String inst = institution();
+        String first = uid();
+        String second = uid();
+        InstanceRecord r1 = record(blobs, inst, "P-013", uid(), uid(), "CT", first, "r1 " + first);
+        InstanceRecord r2 = record(blobs, inst, "P-013", uid(), uid(), "CT", second, "r2 " + second);
+        // Passes the record checks but not the schema: Modality is VARCHAR(16) (CS is at most 16
+        // characters, PS3.5 Table 6.2-1), so the third record fails inside the transaction, after
+        // the first two were written in it.
+        InstanceRecord tooLong = record(blobs, inst, "P-013", uid(), uid(), "M".repeat(17), uid(), "r3");
+
+        assertThatThrownBy(() -> index.storeAll(List.of(r1, r2, tooLong))).hasMessageStartingWith("HZ-2101");
+
+        assertThat(index.findInstance(first)).isEmpty();
+        assertThat(index.findInstance(second)).isEmpty();
+        assertThat(index.findPatient(inst, "P-013", r1.patient().issuer())).isEmpty();
+        assertThat(index.instanceCount()).isEqualTo(before);
+    }
+
     /**
      * Lookups must stay fast at 100,000+ studies: every column the hub looks up by leads some
      * index. Checked through JDBC metadata, so the same test holds on both databases.
