@@ -232,11 +232,11 @@ public final class QrsDetector {
      * 97.23 → 99.41 %, gross Se 99.23 → 99.49 %, +P 99.54 → 99.50 % (105: +P 98.21 → 97.85 %).
      */
     private static double[] reliability(int[] d, double win, int[] ref) {
-        double[] own = reliability(d, win);
-        if (d.length < 3 || ref.length < 3) {
-            return own;
-        }
         double[] r = new double[d.length];
+        if (d.length < 3) {
+            Arrays.fill(r, 0.5);
+            return r;
+        }
         int a = 0;
         int b = 0;
         for (int i = 0; i < d.length; i++) {
@@ -246,10 +246,18 @@ public final class QrsDetector {
             while (b + 1 < d.length && d[b + 1] <= d[i] + win) {
                 b++;
             }
-            double med = localMedianRr(ref, d[i], win);
-            if (b - a < 2 || Double.isNaN(med)) {
-                r[i] = own[i];
+            if (b - a < 2) {
+                r[i] = 0.5;
                 continue;
+            }
+            double med = ref.length < 3 ? Double.NaN : localMedianRr(ref, d[i], win);
+            if (Double.isNaN(med)) {
+                int[] own = new int[b - a];
+                for (int k = a; k < b; k++) {
+                    own[k - a] = d[k + 1] - d[k];
+                }
+                Arrays.sort(own);
+                med = own[own.length / 2];
             }
             int good = 0;
             for (int k = a; k < b; k++) {
@@ -259,46 +267,6 @@ public final class QrsDetector {
                 }
             }
             r[i] = (double) good / (b - a);
-        }
-        return r;
-    }
-
-    /** Per detection: share of the lead's RR intervals within ±win that are neither under half nor over 1.8 × the local median RR. */
-    private static double[] reliability(int[] d, double win) {
-        double[] r = new double[d.length];
-        if (d.length < 3) {
-            Arrays.fill(r, 0.5);
-            return r;
-        }
-        int[] rr = new int[d.length - 1];
-        for (int i = 1; i < d.length; i++) {
-            rr[i - 1] = d[i] - d[i - 1];
-        }
-        int a = 0;
-        int b = 0;
-        for (int i = 0; i < d.length; i++) {
-            while (d[a] < d[i] - win) {
-                a++;
-            }
-            while (b + 1 < d.length && d[b + 1] <= d[i] + win) {
-                b++;
-            }
-            int n = b - a;
-            if (n < 2) {
-                r[i] = 0.5;
-                continue;
-            }
-            int[] loc = Arrays.copyOfRange(rr, a, b);
-            int[] srt = loc.clone();
-            Arrays.sort(srt);
-            double med = srt[srt.length / 2];
-            int good = 0;
-            for (int v : loc) {
-                if (v >= 0.5 * med && v <= 1.8 * med) {
-                    good++;
-                }
-            }
-            r[i] = (double) good / loc.length;
         }
         return r;
     }
