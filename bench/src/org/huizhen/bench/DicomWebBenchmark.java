@@ -81,6 +81,12 @@ public final class DicomWebBenchmark {
     private final Processes processes;
     /** The untimed warm-up data set, when {@code --warmup} is above 0. */
     private Optional<Dataset> warm = Optional.empty();
+    /** Study number of the JIT warm-up set's first study (small slices no query matches). */
+    static final int JIT_FIRST_STUDY = 5000;
+    /** Rows and columns of a JIT warm-up slice. */
+    static final int JIT_SLICE_SIZE = 64;
+    /** The hub's untimed JIT warm-up data set, when {@code --jit-warmup} is above 0 and the hub is a target. */
+    private Optional<Dataset> jitWarm = Optional.empty();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -152,6 +158,13 @@ public final class DicomWebBenchmark {
             warm.get().warmPageCache();
             System.out.printf(Locale.ROOT, "Warm-up before the timed phases: %d instances of other studies, untimed%n",
                     options.warmup());
+        }
+        if (options.jitWarmup() > 0 && options.targets().contains(Kind.HUB)) {
+            jitWarm = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.jitWarmup(),
+                    JIT_FIRST_STUDY, "ct-jit" + JIT_SLICE_SIZE + "-", JIT_SLICE_SIZE));
+            System.out.printf(Locale.ROOT, "JIT warm-up of the hub first (a JVM compiles its hot code after ~10^4 "
+                    + "calls; Orthanc is compiled ahead of time): %d %dx%d CT slices through STOW-RS, untimed, matched "
+                    + "by no query%n", options.jitWarmup(), JIT_SLICE_SIZE, JIT_SLICE_SIZE);
         }
 
         Map<Kind, TargetResult> results = new LinkedHashMap<>();
@@ -385,6 +398,13 @@ public final class DicomWebBenchmark {
             target = kind == Kind.HUB ? startHub(runDir, logs.resolve("dicomweb-hub.log"))
                     : startOrthanc(runDir, logs.resolve("dicomweb-orthanc.log"));
             int expectedCount = ct.files().size();
+            if (kind == Kind.HUB && jitWarm.isPresent()) {
+                long t0 = System.nanoTime();
+                stowQuietly(target, jitWarm.get());
+                expectedCount += jitWarm.get().files().size();
+                System.out.printf(Locale.ROOT, "  JIT warm-up (untimed): STOW of %d small instances in %.1f s%n",
+                        jitWarm.get().files().size(), (System.nanoTime() - t0) / 1e9);
+            }
             if (warm.isPresent()) {
                 warmUp(target, warm.get());
                 expectedCount += warm.get().files().size();
@@ -1136,9 +1156,12 @@ public final class DicomWebBenchmark {
                 "--scope", "dicomweb.read", "--scope", "dicomweb.write", "--accept-any-ae"));
         int dicom = IngestBenchmark.freePort();
         int httpPort = IngestBenchmark.freePort();
-        Process p = processes.start(List.of(java, "-Xmx" + options.hubXmx(), "-jar", options.hubJar().toString(),
-                "serve", "--data", data.toString(), "--dicom-port", String.valueOf(dicom), "--http-port",
-                String.valueOf(httpPort), "--ae-title", IngestBenchmark.HUB_AE, "--accept-any-ae"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.hubXmx()));
+        command.addAll(options.hubJavaOpts());
+        command.addAll(List.of("-jar", options.hubJar().toString(), "serve", "--data", data.toString(),
+                "--dicom-port", String.valueOf(dicom), "--http-port", String.valueOf(httpPort),
+                "--ae-title", IngestBenchmark.HUB_AE, "--accept-any-ae"));
+        Process p = processes.start(command,
                 // Loopback only (the defaults bind 0.0.0.0); environment overrides of dicom.bind / http.bind.
                 Map.of("HUIZHEN_DICOM_BIND", "127.0.0.1", "HUIZHEN_HTTP_BIND", "127.0.0.1"), log);
         try {
@@ -1463,7 +1486,8 @@ public final class DicomWebBenchmark {
 
     record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
-            boolean big, List<Integer> archives, Optional<String> seederClasspath, Client client, boolean help) {
+            boolean big, List<Integer> archives, Optional<String> seederClasspath, Client client, List<String> hubJavaOpts,
+            int jitWarmup, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
                                              [--warmup N] [--work DIR] [--targets hub,orthanc]
@@ -1483,6 +1507,10 @@ public final class DicomWebBenchmark {
                                    QIDO-RS latency by query kind over HTTP and STOW-RS rate, hub only
                   --client C       jdk (default: java.net.http) or lean (a plain socket, file bodies by
                                    sendfile, answers scanned in place) for STOW-RS and WADO-RS
+                  --jit-warmup N   small (64x64) instances STOWed to the hub, untimed, before the warm-up so
+                                   that its JIT has compiled the hot paths (default 20000; 0 = none)
+                  --hub-java-opt O one more JVM option for the hub's serve process (repeatable), e.g.
+                                   -XX:StartFlightRecording:filename=hub.jfr to profile it
                 """;
 
         static Options parse(String[] args) throws IOException {
@@ -1501,6 +1529,8 @@ public final class DicomWebBenchmark {
             List<Integer> archives = List.of();
             Optional<String> seederCp = Optional.empty();
             Client client = Client.JDK;
+            List<String> hubJavaOpts = new ArrayList<>();
+            int jitWarmup = 20000;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -1545,6 +1575,8 @@ public final class DicomWebBenchmark {
                             default -> throw new IllegalArgumentException("unknown client '" + c + "' (jdk, lean)");
                         };
                     }
+                    case "--hub-java-opt" -> hubJavaOpts.add(value(args, ++i, a));
+                    case "--jit-warmup" -> jitWarmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -1554,7 +1586,7 @@ public final class DicomWebBenchmark {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
             return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
-                    hubXmx, plugin, big, archives, seederCp, client, help);
+                    hubXmx, plugin, big, archives, seederCp, client, List.copyOf(hubJavaOpts), jitWarmup, help);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -1131,6 +1131,12 @@ public final class IngestBenchmark {
          *                   share no UID (the warm-up set uses studies from 900 on)
          */
         static Dataset ensureCtSeries(Path dataDir, int instances, int firstStudy, String prefix) throws IOException {
+            return ensureCtSeries(dataDir, instances, firstStudy, prefix, SyntheticCt.SIZE);
+        }
+
+        /** As above with {@code size}×{@code size} slices (below 512: JIT warm-up instances, see writeSlice). */
+        static Dataset ensureCtSeries(Path dataDir, int instances, int firstStudy, String prefix, int size)
+                throws IOException {
             Path root = dataDir.resolve(prefix + instances);
             Path marker = dataDir.resolve(prefix + instances + ".complete");
             int studies = (instances + PER_STUDY - 1) / PER_STUDY;
@@ -1144,7 +1150,7 @@ public final class IngestBenchmark {
                     Path f = root.resolve(String.format("study-%02d/ct-%04d.dcm", study, n % PER_STUDY));
                     try {
                         Files.createDirectories(f.getParent());
-                        SyntheticCt.writeSlice(f, firstStudy + study, n % PER_STUDY, inStudy);
+                        SyntheticCt.writeSlice(f, firstStudy + study, n % PER_STUDY, inStudy, size);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -1230,9 +1236,19 @@ public final class IngestBenchmark {
         }
 
         static void writeSlice(Path file, int study, int index, int slices) throws IOException {
+            writeSlice(file, study, index, slices, SIZE);
+        }
+
+        /**
+         * One CT slice of {@code size}×{@code size} pixels. Below {@link #SIZE} it is a JIT warm-up
+         * instance: the same header layout, zero pixels, and a patient, date and accession number
+         * that no benchmark query matches (so it never changes an expected QIDO count).
+         */
+        static void writeSlice(Path file, int study, int index, int slices, int size) throws IOException {
+            boolean warmOnly = size != SIZE;
             String sop = uid("study/" + study + "/sop/" + index);
             Element out = new Element();
-            patientStudySeries(out, study, CT_IMAGE_STORAGE, sop, "CT", "AXIAL 2.5mm");
+            patientStudySeries(out, study, CT_IMAGE_STORAGE, sop, "CT", "AXIAL 2.5mm", warmOnly);
             double z = -index * THICKNESS_MM;
             out.str(0x00180015, "CS", "CHEST");
             out.str(0x00180050, "DS", "2.5");
@@ -1240,20 +1256,22 @@ public final class IngestBenchmark {
             out.str(0x00185100, "CS", "HFS");
             studySeriesIds(out, study);
             out.str(0x00200013, "IS", String.valueOf(index + 1));
-            double origin = -SPACING_MM * SIZE / 2;
+            double origin = -SPACING_MM * size / 2;
             out.str(0x00200032, "DS", fmt(origin) + "\\" + fmt(origin) + "\\" + fmt(z));
             out.str(0x00200037, "DS", "1\\0\\0\\0\\1\\0");
             out.str(0x00200052, "UI", uid("study/" + study + "/frame-of-reference"));
             out.str(0x00201041, "DS", fmt(z));
-            imagePixel(out, 1);
+            imagePixel(out, 1, size);
             out.str(0x00281050, "DS", "40");
             out.str(0x00281051, "DS", "400");
             out.str(0x00281052, "DS", "-1024");
             out.str(0x00281053, "DS", "1");
             out.str(0x00281054, "LO", "HU");
-            out.header(0x7FE00010, "OW", FRAME_BYTES);
-            byte[] pixels = new byte[FRAME_BYTES];
-            phantom(pixels, slices <= 1 ? 0.5 : index / (double) (slices - 1), 31L * study + index);
+            out.header(0x7FE00010, "OW", size * size * 2);
+            byte[] pixels = new byte[size * size * 2];
+            if (!warmOnly) {
+                phantom(pixels, slices <= 1 ? 0.5 : index / (double) (slices - 1), 31L * study + index);
+            }
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 writeFileStart(os, CT_IMAGE_STORAGE, sop);
                 out.writeTo(os);
@@ -1265,12 +1283,12 @@ public final class IngestBenchmark {
         static void writeMultiFrame(Path file, int frames) throws IOException {
             String sop = uid("big/" + frames + "/sop");
             Element out = new Element();
-            patientStudySeries(out, 99, MF_GRAYSCALE_WORD_SC, sop, "CT", "VOLUME " + frames + " frames");
+            patientStudySeries(out, 99, MF_GRAYSCALE_WORD_SC, sop, "CT", "VOLUME " + frames + " frames", false);
             out.str(0x00180015, "CS", "CHEST");
             out.str(0x00181063, "DS", "1");
             studySeriesIds(out, 99);
             out.str(0x00200013, "IS", "1");
-            imagePixel(out, frames);
+            imagePixel(out, frames, SIZE);
             out.str(0x00281050, "DS", "40");
             out.str(0x00281051, "DS", "400");
             out.str(0x00281052, "DS", "-1024");
@@ -1313,9 +1331,9 @@ public final class IngestBenchmark {
         }
 
         private static void patientStudySeries(Element out, int study, String sopClass, String sop, String modality,
-                String seriesDescription) {
-            String[] patient = PATIENTS[study % PATIENTS.length];
-            String date = String.format("202611%02d", 1 + study % 28);
+                String seriesDescription, boolean warmOnly) {
+            String[] patient = warmOnly ? new String[] {"JIT^WARMUP", "预^热", "O"} : PATIENTS[study % PATIENTS.length];
+            String date = warmOnly ? "20250101" : String.format("202611%02d", 1 + study % 28);
             out.str(0x00080005, "CS", "ISO_IR 192");
             out.str(0x00080008, "CS", sopClass.equals(CT_IMAGE_STORAGE)
                     ? "ORIGINAL\\PRIMARY\\AXIAL" : "DERIVED\\SECONDARY");
@@ -1330,7 +1348,7 @@ public final class IngestBenchmark {
             out.str(0x00080030, "TM", "091500");
             out.str(0x00080031, "TM", "092000");
             out.str(0x00080033, "TM", "093000");
-            out.str(0x00080050, "SH", String.format("ACC%07d", 2026000 + study));
+            out.str(0x00080050, "SH", String.format(warmOnly ? "JIT%07d" : "ACC%07d", 2026000 + study));
             out.str(0x00080060, "CS", modality);
             if (!sopClass.equals(CT_IMAGE_STORAGE)) {
                 out.str(0x00080064, "CS", "WSD");
@@ -1353,15 +1371,15 @@ public final class IngestBenchmark {
             out.str(0x00200011, "IS", "1");
         }
 
-        private static void imagePixel(Element out, int frames) {
+        private static void imagePixel(Element out, int frames, int size) {
             out.us(0x00280002, 1);
             out.str(0x00280004, "CS", "MONOCHROME2");
             if (frames > 1) {
                 out.str(0x00280008, "IS", String.valueOf(frames));
                 out.tagValue(0x00280009, 0x00181063);
             }
-            out.us(0x00280010, SIZE);
-            out.us(0x00280011, SIZE);
+            out.us(0x00280010, size);
+            out.us(0x00280011, size);
             if (frames == 1) {
                 out.str(0x00280030, "DS", fmt(SPACING_MM) + "\\" + fmt(SPACING_MM));
             }

@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Format of {@code <data>/journal/ingest.wal}: records of {@code [int length][int CRC-32C of
  * payload][payload]} (big-endian), payload as {@link JournalCodec}. A torn record at the end (a
  * crash mid-append, never acknowledged) is cut off on recovery. The file is truncated to zero
- * whenever every appended record is indexed.
+ * when every appended record is indexed and it has grown past {@link #DEFAULT_TRUNCATE_BYTES}
+ * (and at a clean close): truncating each time the indexer caught up cost a truncate and an
+ * fdatasync per index batch. Records of instances already indexed may therefore be replayed
+ * after a crash; replay is idempotent ({@code BackgroundIndexer.replay} skips a record whose
+ * exact content is already a version).
  *
  * <p>Thread-safe. Appends are serialised; their fdatasyncs are shared (group commit): a caller
  * whose record was written before another caller's force started is covered by that force.
@@ -35,10 +39,13 @@ import org.slf4j.LoggerFactory;
 final class IngestJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJournal.class);
     private static final int MAX_RECORD = 4 << 20;
+    /** Size from which a journal whose records are all indexed is truncated (about 1,000 records). */
+    static final long DEFAULT_TRUNCATE_BYTES = 1L << 20;
 
     private final Path file;
     private final FileChannel channel;
     private final boolean fsync;
+    private final long truncateBytes;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock forceLock = new ReentrantLock();
     /** Records appended and not yet reported indexed; guarded by appendLock for the zero test. */
@@ -46,14 +53,23 @@ final class IngestJournal implements AutoCloseable {
     private long written;
     private volatile long synced;
 
-    private IngestJournal(Path file, FileChannel channel, boolean fsync) {
+    private IngestJournal(Path file, FileChannel channel, boolean fsync, long truncateBytes) {
         this.file = file;
         this.channel = channel;
         this.fsync = fsync;
+        this.truncateBytes = truncateBytes;
     }
 
     /** Opens (creating) the journal under {@code dataDir/journal}. */
     static IngestJournal open(Path dataDir, boolean fsync) throws IOException {
+        return open(dataDir, fsync, DEFAULT_TRUNCATE_BYTES);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}; a journal whose records are all indexed is truncated once
+     * it holds at least {@code truncateBytes} (0: whenever everything is indexed).
+     */
+    static IngestJournal open(Path dataDir, boolean fsync, long truncateBytes) throws IOException {
         Path dir = Files.createDirectories(dataDir.resolve("journal"));
         Path file = dir.resolve("ingest.wal");
         boolean created = !Files.exists(file);
@@ -63,7 +79,7 @@ final class IngestJournal implements AutoCloseable {
                 d.force(true); // the journal's own directory entry must survive a power cut
             }
         }
-        return new IngestJournal(file, ch, fsync);
+        return new IngestJournal(file, ch, fsync, truncateBytes);
     }
 
     /**
@@ -158,14 +174,19 @@ final class IngestJournal implements AutoCloseable {
     }
 
     /**
-     * {@code n} records are now durable in the index. When nothing is pending any more the
-     * journal is emptied, so a restart replays nothing.
+     * {@code n} records are now durable in the index. When nothing is pending any more and the
+     * journal has reached its truncation size, it is emptied.
      */
     void indexed(int n) throws IOException {
+        indexed(n, truncateBytes);
+    }
+
+    private void indexed(int n, long truncateAt) throws IOException {
         appendLock.lock();
         try {
             pending -= n;
-            if (pending == 0 && channel.size() > 0) {
+            long size = channel.size();
+            if (pending == 0 && size > 0 && size >= truncateAt) {
                 channel.truncate(0);
                 channel.position(0);
                 if (fsync) {
@@ -179,7 +200,7 @@ final class IngestJournal implements AutoCloseable {
 
     /** Empties the journal after its recovered records were replayed into the index. */
     void clear() throws IOException {
-        indexed(0);
+        indexed(0, 0);
     }
 
     /** Records appended and not yet indexed. */
@@ -192,8 +213,15 @@ final class IngestJournal implements AutoCloseable {
         }
     }
 
+    /** Closes the journal, emptied first when every record is indexed (a clean stop replays nothing). */
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            if (channel.isOpen()) {
+                indexed(0, 0);
+            }
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -116,7 +116,8 @@ class BackgroundIndexerTest {
             assertThat(transactions.stream().mapToInt(Integer::intValue).sum()).isEqualTo(152);
             assertThat(transactions).hasSizeLessThanOrEqualTo(4).allMatch(n -> n <= BackgroundIndexer.MAX_BATCH);
             assertThat(journal.pending()).isZero();
-            assertThat(Files.size(dir.resolve("journal/ingest.wal"))).as("everything indexed").isZero();
+            journal.close();
+            assertThat(Files.size(dir.resolve("journal/ingest.wal"))).as("everything indexed, closed").isZero();
         }
     }
 

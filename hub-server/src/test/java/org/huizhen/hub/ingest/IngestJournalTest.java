@@ -95,7 +95,7 @@ class IngestJournalTest {
 
     @Test
     void journalIsEmptiedOnceEverythingIsIndexed() throws IOException {
-        try (IngestJournal j = IngestJournal.open(dir, true)) {
+        try (IngestJournal j = IngestJournal.open(dir, true, 0)) {
             j.recover();
             j.append(record("1.1", sha('a'), "A"));
             j.append(record("1.2", sha('b'), "B"));
@@ -104,6 +104,34 @@ class IngestJournalTest {
             j.indexed(1);
             assertThat(Files.size(dir.resolve("journal/ingest.wal"))).isZero();
         }
+    }
+
+    @Test
+    void anIndexedJournalIsKeptUntilItReachesItsTruncationSizeOrCloses() throws IOException {
+        Path wal = dir.resolve("journal/ingest.wal");
+        try (IngestJournal j = IngestJournal.open(dir, true, 2_000)) {
+            j.recover();
+            j.append(record("1.1", sha('a'), "A"));
+            j.indexed(1);
+            long one = Files.size(wal);
+            assertThat(one).as("all indexed but below the size: kept (replay would skip it)").isPositive();
+            int n = 1;
+            while (Files.size(wal) < 2_000) {
+                j.append(record("1.1." + n, sha('b'), "B"));
+                n++;
+            }
+            assertThat(j.recover()).as("every record readable").hasSize(n);
+            j.indexed(n - 1);
+            assertThat(Files.size(wal)).as("all indexed and past the size").isZero();
+            j.append(record("1.3", sha('c'), "C"));
+            j.indexed(1);
+            assertThat(Files.size(wal)).isPositive();
+        }
+        assertThat(Files.size(wal)).as("a clean close empties it").isZero();
+        try (IngestJournal j = IngestJournal.open(dir, true, 2_000)) {
+            j.append(record("1.4", sha('d'), "D"));
+        }
+        assertThat(Files.size(wal)).as("a record not indexed survives close").isPositive();
     }
 
     @Test

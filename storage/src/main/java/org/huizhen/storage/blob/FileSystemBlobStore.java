@@ -61,6 +61,11 @@ public final class FileSystemBlobStore implements BlobStore {
     private volatile boolean closed;
     /** Set once {@code tmp} exists: saves a stat per write. */
     private volatile boolean tempDirReady;
+    /**
+     * Fan-out directories known to exist (this store never removes one): saves the stats of
+     * {@link #ensureDirectory} on each commit. Bounded by the 65,536 two-level directories.
+     */
+    private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
 
     /** A store under {@code root} with {@link Durability#FSYNC}; see {@link #FileSystemBlobStore(Path, Durability)}. */
     public FileSystemBlobStore(Path root) {
@@ -238,11 +243,19 @@ public final class FileSystemBlobStore implements BlobStore {
 
     /** Creates {@code dir} and any missing parents below the root, forcing each parent that gained an entry. */
     private void ensureDirectory(Path dir) throws IOException {
+        if (knownDirs.contains(dir)) {
+            return;
+        }
+        ensureDirectoryOnDisk(dir);
+        knownDirs.add(dir);
+    }
+
+    private void ensureDirectoryOnDisk(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
         Path parent = dir.getParent();
-        ensureDirectory(parent);
+        ensureDirectoryOnDisk(parent);
         try {
             Files.createDirectory(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -276,6 +289,8 @@ public final class FileSystemBlobStore implements BlobStore {
         private long size;
         /** Bytes known to be on stable storage (forced); only meaningful with FSYNC. */
         private long synced;
+        /** Renamed to its final name by {@link #commit()}. */
+        private boolean moved;
         private boolean finished;
 
         FileWriter(Path temp, FileChannel channel) {
@@ -379,13 +394,25 @@ public final class FileSystemBlobStore implements BlobStore {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new StorageException("HZ-2003 file system of " + root + " cannot rename atomically", e);
+                } catch (NoSuchFileException e) {
+                    // the directory was removed behind the store's back: create it again, once
+                    knownDirs.remove(target.getParent());
+                    ensureDirectory(target.getParent());
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 }
+                moved = true;
                 forceDirectory(target.getParent());
                 return id;
             } catch (IOException e) {
                 throw new StorageException("HZ-2003 cannot commit blob " + id, e);
             } finally {
-                abortFiles();
+                if (moved) {
+                    // renamed into place: nothing is left under the temp name to delete
+                    closeQuietly(channel);
+                    activeTemps.remove(temp);
+                } else {
+                    abortFiles();
+                }
             }
         }
 

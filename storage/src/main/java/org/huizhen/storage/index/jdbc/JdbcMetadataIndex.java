@@ -212,7 +212,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
     public StoreOutcome store(InstanceRecord record) throws StorageException {
         checkOpen();
         validate(record);
-        return tx.write(c -> storeIn(c, record));
+        return tx.write(c -> storeAllIn(c, List.of(record)).get(0));
     }
 
     @Override
@@ -224,22 +224,82 @@ public final class JdbcMetadataIndex implements MetadataIndex {
         if (records.isEmpty()) {
             return List.of();
         }
-        return tx.write(c -> {
-            List<StoreOutcome> out = new ArrayList<>(records.size());
-            for (InstanceRecord r : records) {
-                out.add(storeIn(c, r));
-            }
-            return out;
-        });
+        return tx.write(c -> storeAllIn(c, records));
     }
 
-    private StoreOutcome storeIn(Connection c, InstanceRecord record) throws SQLException {
+    /**
+     * Stores {@code records} in one transaction. Each SQL text is prepared once
+     * ({@link StatementCache}), and a record whose institution, patient, study or series data
+     * equal those of an earlier record of the same transaction reuses that row's key without
+     * reading (and locking) it again: the row is already locked by this transaction and was
+     * written with exactly these values. Only the study's receive times move on; they are set
+     * once at the end to the latest time of the batch.
+     */
+    private List<StoreOutcome> storeAllIn(Connection connection, List<InstanceRecord> records) throws SQLException {
+        try (StatementCache statements = new StatementCache(connection)) {
+            Connection c = statements.connection();
+            BatchKeys keys = new BatchKeys();
+            List<StoreOutcome> out = new ArrayList<>(records.size());
+            for (InstanceRecord r : records) {
+                out.add(storeIn(c, r, keys));
+            }
+            keys.touchStudies(c);
+            return out;
+        }
+    }
+
+    /** Row keys already written in this transaction, by the exact data they were written with. */
+    private static final class BatchKeys {
+        final java.util.Map<String, Long> institutions = new java.util.HashMap<>();
+        final java.util.Map<List<Object>, Long> patients = new java.util.HashMap<>();
+        final java.util.Map<List<Object>, Long> studies = new java.util.HashMap<>();
+        final java.util.Map<List<Object>, Long> series = new java.util.HashMap<>();
+        /** Study key → latest receive time of a later record that reused it. */
+        final java.util.Map<Long, OffsetDateTime> studyTimes = new java.util.LinkedHashMap<>();
+
+        void touchStudies(Connection c) throws SQLException {
+            for (var e : studyTimes.entrySet()) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE study SET updated_at = ?,"
+                        + " last_received_at = CASE WHEN last_received_at < ? THEN ? ELSE last_received_at END"
+                        + " WHERE id = ?")) {
+                    up.setObject(1, e.getValue());
+                    up.setObject(2, e.getValue());
+                    up.setObject(3, e.getValue());
+                    up.setLong(4, e.getKey());
+                    up.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private StoreOutcome storeIn(Connection c, InstanceRecord record, BatchKeys keys) throws SQLException {
         Origin origin = record.origin();
         OffsetDateTime at = utc(origin.receivedAt());
-        long institutionPk = institution(c, origin.institutionId(), at);
-        long patientPk = patient(c, institutionPk, record.patient(), at);
-        long studyPk = study(c, institutionPk, patientPk, record.study(), at);
-        long seriesPk = series(c, studyPk, record.series(), at);
+        Long institutionPk = keys.institutions.get(origin.institutionId());
+        if (institutionPk == null) {
+            institutionPk = institution(c, origin.institutionId(), at);
+            keys.institutions.put(origin.institutionId(), institutionPk);
+        }
+        List<Object> patientKey = List.of(institutionPk, record.patient());
+        Long patientPk = keys.patients.get(patientKey);
+        if (patientPk == null) {
+            patientPk = patient(c, institutionPk, record.patient(), at);
+            keys.patients.put(patientKey, patientPk);
+        }
+        List<Object> studyKey = List.of(institutionPk, patientPk, record.study());
+        Long studyPk = keys.studies.get(studyKey);
+        if (studyPk == null) {
+            studyPk = study(c, institutionPk, patientPk, record.study(), at);
+            keys.studies.put(studyKey, studyPk);
+        } else {
+            keys.studyTimes.merge(studyPk, at, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        List<Object> seriesKey = List.of(studyPk, record.series());
+        Long seriesPk = keys.series.get(seriesKey);
+        if (seriesPk == null) {
+            seriesPk = series(c, studyPk, record.series(), at);
+            keys.series.put(seriesKey, seriesPk);
+        }
         return instance(c, seriesPk, institutionPk, record, at);
     }
 

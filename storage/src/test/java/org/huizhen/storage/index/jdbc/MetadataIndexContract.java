@@ -504,6 +504,45 @@ abstract class MetadataIndexContract {
     }
 
     @Test
+    void storeAllReusesRowKeysOnlyForIdenticalDataAndAppliesEveryChangeInTheList() throws Exception {
+        // Within one list the index reuses a study/series row key when the data are identical;
+        // a later record with changed study data or another series must still be written.
+        String inst = institution();
+        String studyUid = uid();
+        String ct = uid();
+        String mr = uid();
+        Instant t = Instant.parse("2026-11-04T08:00:00Z");
+        StudyData first = study(studyUid);
+        StudyData described = new StudyData(first.studyInstanceUid(), first.studyDate(), first.studyTime(),
+                first.accessionNumber(), first.studyId(), "CT CHEST + MR", first.referringPhysician());
+        String s1 = uid();
+        String s2 = uid();
+        String s3 = uid();
+        String s4 = uid();
+        List<InstanceRecord> list = List.of(
+                new InstanceRecord(origin(inst, t), patient("P-020"), first, series(ct, "CT", 1),
+                        instance(blobs, s1, 1, "k1 " + s1)),
+                new InstanceRecord(origin(inst, t.plusSeconds(5)), patient("P-020"), first, series(ct, "CT", 1),
+                        instance(blobs, s2, 2, "k2 " + s2)),
+                new InstanceRecord(origin(inst, t.plusSeconds(1)), patient("P-020"), first, series(mr, "MR", 2),
+                        instance(blobs, s3, 1, "k3 " + s3)),
+                new InstanceRecord(origin(inst, t.plusSeconds(2)), patient("P-020"), described, series(mr, "MR", 2),
+                        instance(blobs, s4, 2, "k4 " + s4)));
+
+        index.storeAll(list);
+
+        var summary = index.findStudy(studyUid).orElseThrow();
+        assertThat(summary.study().description()).isEqualTo("CT CHEST + MR");
+        assertThat(summary.modalities()).containsExactlyInAnyOrder("CT", "MR");
+        assertThat(summary.seriesCount()).isEqualTo(2);
+        assertThat(summary.instanceCount()).isEqualTo(4);
+        // the latest receive time of the list, though it came second
+        assertThat(summary.lastReceivedAt()).isEqualTo(t.plusSeconds(5));
+        assertThat(index.instancesOfStudy(studyUid)).extracting(StoredInstance::sopInstanceUid)
+                .containsExactlyInAnyOrder(s1, s2, s3, s4);
+    }
+
+    @Test
     void storeAllWithAnInvalidRecordStoresNoneOfTheList() throws Exception {
         long before = index.instanceCount();
         String inst = institution();
