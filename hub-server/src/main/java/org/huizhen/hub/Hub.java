@@ -211,13 +211,55 @@ public final class Hub implements AutoCloseable {
         WadoRoutes.mount(router, dw, WadoAccess.fromConfig(config));
         // Tele-ECG: upload, the ECG's JSON, its 12-lead picture, the original file, the list
         EcgRoutes.mount(router, ecg, config.ecg().maxUploadBytes());
-        // Request bodies arrive in pieces of up to 64 KiB instead of Vert.x's 8 KiB default: a
-        // STOW-RS instance of 0.5 MB is then ~8 writes to its blob instead of ~64.
-        http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setMaxChunkSize(64 * 1024))
-                .requestHandler(router)
-                .listen(config.http().port(), config.http().bind())
+        // One HTTP server per event loop (up to the core count), all on the same port: Vert.x
+        // hands each new connection to the next server, so concurrent requests (STOW-RS bodies
+        // being parsed, WADO-RS parts being sent) run on every core instead of on one loop.
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.deployVerticle(new HttpVerticle(router, config.http().port(), config.http().bind(), servers))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        toClose.add(0, () -> http.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        http = servers.get(0);
+        if (loops > 1) {
+            // Vert.x shares one listening socket among servers given the same host and port (also
+            // port 0: they then share the first one's free port).
+            vertx.deployVerticle(() -> new HttpVerticle(router, config.http().port(), config.http().bind(), servers),
+                            new io.vertx.core.DeploymentOptions().setInstances(loops - 1))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        toClose.add(0, () -> {
+            for (HttpServer s : servers) {
+                s.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    /** One HTTP listener on its own event loop (a verticle instance gets one). */
+    private static final class HttpVerticle extends io.vertx.core.AbstractVerticle {
+        private final io.vertx.ext.web.Router router;
+        private final int port;
+        private final String bind;
+        private final List<HttpServer> servers;
+
+        HttpVerticle(io.vertx.ext.web.Router router, int port, String bind, List<HttpServer> servers) {
+            this.router = router;
+            this.port = port;
+            this.bind = bind;
+            this.servers = servers;
+        }
+
+        @Override
+        public void start(io.vertx.core.Promise<Void> started) {
+            // Request bodies arrive in pieces of up to 64 KiB instead of Vert.x's 8 KiB default: a
+            // STOW-RS instance of 0.5 MB is then ~8 writes to its blob instead of ~64.
+            vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setMaxChunkSize(64 * 1024))
+                    .requestHandler(router)
+                    .listen(port, bind)
+                    .onSuccess(s -> {
+                        servers.add(s);
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
+        }
     }
 
     private DicomServerConfig dicomConfig(AeRegistry registry, Vertx vertx, int port, Optional<TlsConfig> tls) {
