@@ -15,9 +15,10 @@ package org.huizhen.dicom.ecg.measure;
  * SV peak above it — the threshold-on-derivative approach of Laguna et al., "Automatic detection
  * of wave boundaries in multilead ECG signals: validation with the CSE database", Comput Biomed
  * Res 27:45–60, 1994, applied to the spatial velocity.</li>
- * <li>T offset by the tangent method (Lepeschkin &amp; Surawicz, Circulation 6:378–388, 1952):
- * the steepest descent of the T wave is extended to the isoelectric level, in every lead with a
- * significant T wave; the global T offset is the latest of them ({@link #tOffset}).</li>
+ * <li>T offset in every lead with a significant T wave where the slope after the T wave's steepest
+ * descent has fallen under a share of that steepest slope (the threshold-on-derivative rule of
+ * Laguna et al. 1994, falling back to the tangent method of Lepeschkin &amp; Surawicz); the global
+ * T offset is the latest of them ({@link #tOffset}).</li>
  * <li>P wave: the largest hump of the spatial magnitude between 300 ms (at most 60 % of the RR,
  * and not before the previous beat's T offset) before QRS onset and 40 ms before it; absent when under {@link #MIN_P_MICROVOLTS}. Its onset
  * and offset: where the spatial velocity (low-passed at 20 Hz for the onset — P waves have little
@@ -32,8 +33,18 @@ package org.huizhen.dicom.ecg.measure;
  * <p>Stateless.
  */
 final class Delineator {
-    static final double QRS_ON_FRACTION = 0.04;
-    static final double QRS_OFF_FRACTION = 0.06;
+    /**
+     * QRS onset / offset thresholds on the spatial velocity, as shares of its QRS peak above the
+     * noise level. Hub − device (PR; QRS, Mortara/aECG/MUSE/Philips, with the T end below):
+     * onset 4 %, offset 6 % (before): PR −4/+10/+8/+5, QRS −1/−10/−2/−33; 4 %, 4 %: PR
+     * −4/+10/+8/+5, QRS +1/−6/0/−31; 3 %, 6 %: PR −5/+8/+6/+5, QRS 0/−8/0/−33; 3 %, 4 %: PR
+     * −5/+8/+6/+5, QRS +2/−4/+2/−31; 2 %, 4 %: PR −7/+8/+6/+5. The lower offset threshold follows
+     * the slurred terminal QRS of the aECG's precordial leads to its end (CSE: the latest offset
+     * over the leads), the lower onset threshold the first deflection of the earliest lead.
+     */
+    static final double QRS_ON_FRACTION = 0.03;
+    /** See {@link #QRS_ON_FRACTION}. */
+    static final double QRS_OFF_FRACTION = 0.04;
     static final double MIN_P_MICROVOLTS = 25;
     /**
      * The P wave starts where its upslope's spatial velocity falls under this share of its
@@ -114,7 +125,7 @@ final class Delineator {
         for (int k = 0; k < use.length; k++) {
             baseUse[k] = base[use[k]];
         }
-        Integer tOff = tOffset(lp, baseUse, fs, off, f, rrSamples, len);
+        Integer tOff = tOffset(lpP, baseUse, fs, off, f, rrSamples, len);
         // the P wave starts after the previous beat's T wave: that ended one RR before this T end
         int notBefore = tOff == null ? 0 : tOff - (int) Math.round(rrSamples) + (int) Math.round(0.020 * fs);
         int[] p = pWave(lpP, lpPOff, baseUse, fs, on, rrSamples, notBefore);
@@ -167,24 +178,46 @@ final class Delineator {
 
     /** Leads whose T wave is under this share of the largest lead's T amplitude do not vote for the T offset. */
     static final double T_SIGNIFICANT = 0.3;
+    /**
+     * A lead's T wave ends where its slope, after the steepest return towards the baseline, has
+     * fallen under this share of that steepest slope (for {@value #T_END_QUIET_S} s): the
+     * threshold-on-derivative T end of Laguna et al. 1994 (the T end is searched after the
+     * maximum slope of the T wave's last half, where the derivative falls under the maximum /
+     * k). Measured against the devices (hub − device QT, Mortara/aECG/MUSE/Philips, with the QRS
+     * thresholds above): 0.15 +12/+6/−2/+10 ms, 0.17 +10/+2/−4/+8, 0.18 +9/−2/−6/+8, 0.2
+     * +7/−4/−8/+6, 0.22 +5/−6/−10/+6, 0.25 +2/−8/−14/+6. The devices do not agree on one
+     * threshold (Mortara ends its T waves earliest, MUSE latest): 0.2 leaves the largest
+     * difference smallest.
+     */
+    static final double T_END_SLOPE_FRACTION = 0.2;
+    /** The slope must stay under the threshold this long (s) for the T wave to have ended. */
+    static final double T_END_QUIET_S = 0.016;
 
     /**
-     * Global T offset: the latest of the per-lead tangent-method T ends (Lepeschkin &amp; Surawicz
-     * 1952: the steepest descent of the T wave, from its peak back towards the isoelectric level,
-     * extended to that level — here the lead's PR-segment baseline) over the leads whose T wave is
-     * significant ({@link #T_SIGNIFICANT}). The latest end over leads is the CSE definition of a
+     * Global T offset: the latest of the per-lead T ends over the leads whose T wave is
+     * significant ({@link #T_SIGNIFICANT}), on the median beat low-passed at 20 Hz (a T wave has
+     * little above it, noise does). A lead's T end: from its T peak (the largest deviation from
+     * its PR-segment baseline, of either polarity) to its steepest return towards the baseline,
+     * then on to where the slope falls under {@link #T_END_SLOPE_FRACTION} of that steepest
+     * slope (Laguna et al. 1994); where it never does within the search window, the tangent
+     * method's end (Lepeschkin &amp; Surawicz, Circulation 6:378–388, 1952: the steepest
+     * descent extended to the baseline). The latest end over leads is the CSE definition of a
      * global offset (Willems et al. 1990) and what resting-ECG programs report as "QT" (the
      * earliest QRS onset to the latest T end over the 12 leads, e.g. GE 12SL and Philips DXL
      * physician's guides). Null when no lead has a T wave that turns back towards the baseline.
      *
-     * <p>Measured against the devices (hub − device QT, Mortara/aECG/MUSE/Philips): tangent on the
-     * spatial magnitude −8/−26/−36/−30 ms (the previous method); this one 0/−14/−24/−20. Tried and
-     * rejected: spatial magnitude falling to 3–15 % of the T peak above its post-T minimum (at 10 %:
-     * +37/−4/−26/−20; unstable where the magnitude has a slow tail, Mortara 3 %: +223), trapezium
-     * area (Vázquez-Seisdedos et al. 2011) with the window end as fixed point (+43/+12/−2/−10),
-     * Zhang et al. 2006 sliding-window area over 40–128 ms (at 128 ms +4/−28/−26/−10), per-lead
-     * thresholds instead of tangents (unstable, +90..+322 ms on Mortara and aECG), the
-     * second-latest lead instead of the latest (−6/−22/−30/−16).
+     * <p>The tangent alone ends where the steepest descent would meet the baseline, before a T
+     * wave that flattens out gradually has visibly returned to it: hub − device QT
+     * 0/−14/−24/−20 ms (Mortara/aECG/MUSE/Philips) with it against +7/−4/−8/+6 with the slope
+     * threshold (both with the QRS onset thresholds of their time). Tried and rejected before: tangent on the spatial magnitude (−8/−26/−36/−30),
+     * spatial magnitude falling to 3–15 % of the T peak above its post-T minimum (at 10 %:
+     * +37/−4/−26/−20; unstable where the magnitude has a slow tail, Mortara 3 %: +223),
+     * trapezium area (Vázquez-Seisdedos et al. 2011) with the window end as fixed point
+     * (+43/+12/−2/−10), Zhang et al. 2006 sliding-window area over 40–128 ms (at 128 ms
+     * +4/−28/−26/−10), per-lead amplitude thresholds (unstable, +90..+322 ms on Mortara and
+     * aECG), the second-latest lead (−6/−22/−30/−16); and now the spatial velocity of all leads
+     * falling under 10–40 % of its T-downslope peak (at 20 %: +5/+20/−14/+2, the aECG's
+     * low-amplitude, noisy T waves make it jump by 40 ms between 15 and 20 %).
      */
     private static Integer tOffset(float[][] x, float[] base, double fs, int qrsOff, int f, double rr, int len) {
         int from = qrsOff + (int) Math.round(0.060 * fs);
@@ -193,6 +226,7 @@ final class Delineator {
         if (from >= to) {
             return null;
         }
+        int quietRun = Math.max(1, (int) Math.round(T_END_QUIET_S * fs));
         int nl = x.length;
         double[] amp = new double[nl];
         int[] ends = new int[nl];
@@ -212,7 +246,7 @@ final class Delineator {
             if (tp >= to || sg == 0) {
                 continue;
             }
-            // steepest return towards the baseline after the peak
+            // steepest return towards the baseline after the peak (slope in units per sample, < 0)
             int steep = -1;
             double slope = 0;
             for (int i = tp + 1; i < to && sg * (m[i] - b) > 0; i++) {
@@ -227,7 +261,18 @@ final class Delineator {
             }
             amp[k] = Math.abs(m[tp] - b);
             maxAmp = Math.max(maxAmp, amp[k]);
-            ends[k] = Math.min(to, (int) Math.round(steep - sg * (m[steep] - b) / slope));
+            // Laguna 1994: on from the steepest slope to where the slope stays under a share of it
+            int end = -1;
+            for (int i = steep, quiet = 0; i < to; i++) {
+                double d = sg * (m[i + 1] - m[i - 1]) / 2;
+                quiet = d > T_END_SLOPE_FRACTION * slope ? quiet + 1 : 0;
+                if (quiet >= quietRun) {
+                    end = i - quiet + 1;
+                    break;
+                }
+            }
+            // the tangent method where the slope never settles (noise, or a U wave running into the window end)
+            ends[k] = end >= 0 ? end : Math.min(to, (int) Math.round(steep - sg * (m[steep] - b) / slope));
         }
         int end = -1;
         for (int k = 0; k < nl; k++) {

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 class Ec57EvaluationTest {
 
     /**
-     * The regression floor for the detector on the 12 shared MIT-BIH records, just under what it
-     * reaches so that a real regression fails (target: gross Se and +P ≥ 99.5 %, every record
-     * ≥ 97 %). The table goes to the test output for the record. Measured when set: gross Se
-     * 99.52 %, +P 99.50 %; lowest Se record 201 96.06 % (small aberrated beats in atrial
-     * fibrillation, 7–25 % of the QRS energy: the per-record target is not met there), lowest +P
-     * record 105 97.76 % (noise).
+     * The issue's targets as the floor for the detector on the 12 shared MIT-BIH records: gross Se
+     * and +P ≥ 99.5 %, every record ≥ 97 % in both. The detector is deterministic, so the margin
+     * only has to absorb small side effects of other changes; a real regression (a few dozen beats)
+     * fails. The table goes to the test output for the record. Measured when set: gross Se
+     * 99.65 %, +P 99.57 % (margins of 32 and 15 beats); lowest Se record 201 98.22 % (small
+     * aberrated beats in atrial fibrillation, found by the irregular-rhythm search-back), lowest
+     * +P record 105 97.94 % (noise).
      */
     @Test
     void detectorStaysAboveTheFloorOnTheSharedMitBihRecords() throws Exception {
@@ -25,10 +26,10 @@ class Ec57EvaluationTest {
         assertThat(report.records()).hasSize(12);
         // the scored beats are the database's test-period beat counts (MANIFEST.md: 21,005 in all)
         assertThat(report.gross().referenceBeats()).isEqualTo(21_005);
-        assertThat(report.gross().sensitivity()).isGreaterThanOrEqualTo(99.3);
-        assertThat(report.gross().positivePredictivity()).isGreaterThanOrEqualTo(99.3);
+        assertThat(report.gross().sensitivity()).isGreaterThanOrEqualTo(99.5);
+        assertThat(report.gross().positivePredictivity()).isGreaterThanOrEqualTo(99.5);
         assertThat(report.records()).allSatisfy(r -> {
-            assertThat(r.sensitivity()).as(r.record() + " Se").isGreaterThanOrEqualTo(95.5);
+            assertThat(r.sensitivity()).as(r.record() + " Se").isGreaterThanOrEqualTo(97.0);
             assertThat(r.positivePredictivity()).as(r.record() + " +P").isGreaterThanOrEqualTo(97.0);
         });
     }
