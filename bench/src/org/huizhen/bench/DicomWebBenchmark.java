@@ -453,10 +453,9 @@ public final class DicomWebBenchmark {
                 + "their %d studies in %.1f s%n", w.files().size(), w.studies(), (System.nanoTime() - t0) / 1e9);
     }
 
-    private void stowQuietly(Target t, Dataset w) throws IOException, InterruptedException {
-        for (int i = 0; i < w.files().size(); i += options.batch()) {
-            stowOne(t, w.files().subList(i, Math.min(w.files().size(), i + options.batch())));
-        }
+    /** Untimed STOW-RS of a warm-up set, as the timed phase sends (same batch size and concurrency). */
+    private void stowQuietly(Target t, Dataset w) throws InterruptedException, BenchFailure {
+        sendConcurrently(t, w.files(), new AtomicLong());
     }
 
     static int instancesOf(Dataset d, int study) {
@@ -466,16 +465,34 @@ public final class DicomWebBenchmark {
 
     /** STOW-RS: the data set in bodies of {@code batch} instances, {@code concurrency} at a time. */
     private void stow(Target t, Dataset ct, TargetResult r) throws InterruptedException, BenchFailure {
-        List<List<Path>> batches = new ArrayList<>();
-        for (int i = 0; i < ct.files().size(); i += options.batch()) {
-            batches.add(ct.files().subList(i, Math.min(ct.files().size(), i + options.batch())));
-        }
-        AtomicInteger next = new AtomicInteger();
         AtomicLong sentBytes = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
-        List<Future<Void>> workers = new ArrayList<>();
         long cpu0 = ownCpuNanos();
         long targetCpu0 = processCpuMillis(t.process());
+        long t0 = System.nanoTime();
+        sendConcurrently(t, ct.files(), sentBytes);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double clientCpuMs = (ownCpuNanos() - cpu0) / 1e6;
+        r.stowTargetCpuMs = cpuSince(t.process(), targetCpu0);
+        r.stowSeconds = seconds;
+        r.stowInstances = ct.files().size();
+        r.stowBytes = ct.bytes();
+        System.out.printf(Locale.ROOT, "  STOW-RS: %d instances (%.1f MB file content, %.1f MB bodies) in %.2f s: "
+                + "%.1f instances/s, %.1f MB/s (CPU per instance: target %.2f ms, this program %.2f ms)%n",
+                ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds,
+                ct.bytes() / MB / seconds, (double) r.stowTargetCpuMs / ct.files().size(),
+                clientCpuMs / ct.files().size());
+    }
+
+    /** Stows {@code files} in bodies of {@code batch} instances, {@code concurrency} requests at a time. */
+    private void sendConcurrently(Target t, List<Path> files, AtomicLong sentBytes)
+            throws InterruptedException, BenchFailure {
+        List<List<Path>> batches = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += options.batch()) {
+            batches.add(files.subList(i, Math.min(files.size(), i + options.batch())));
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
+        List<Future<Void>> workers = new ArrayList<>();
         long t0 = System.nanoTime();
         try {
             for (int w = 0; w < options.concurrency(); w++) {
@@ -486,7 +503,7 @@ public final class DicomWebBenchmark {
                     return null;
                 }));
             }
-            long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, ct.files().size() / 2));
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, files.size() / 2));
             for (Future<Void> f : workers) {
                 try {
                     f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -500,17 +517,6 @@ public final class DicomWebBenchmark {
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double clientCpuMs = (ownCpuNanos() - cpu0) / 1e6;
-        r.stowTargetCpuMs = cpuSince(t.process(), targetCpu0);
-        r.stowSeconds = seconds;
-        r.stowInstances = ct.files().size();
-        r.stowBytes = ct.bytes();
-        System.out.printf(Locale.ROOT, "  STOW-RS: %d instances (%.1f MB file content, %.1f MB bodies) in %.2f s: "
-                + "%.1f instances/s, %.1f MB/s (CPU per instance: target %.2f ms, this program %.2f ms)%n",
-                ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds,
-                ct.bytes() / MB / seconds, (double) r.stowTargetCpuMs / ct.files().size(),
-                clientCpuMs / ct.files().size());
     }
 
     /** Sends one multipart/related body (PS3.18 8.6.1.2) and requires 200 and every SOP referenced. */
