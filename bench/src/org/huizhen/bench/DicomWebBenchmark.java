@@ -167,13 +167,36 @@ public final class DicomWebBenchmark {
                     + "by no query%n", options.jitWarmup(), JIT_SLICE_SIZE, JIT_SLICE_SIZE);
         }
 
-        Map<Kind, TargetResult> results = new LinkedHashMap<>();
-        for (Kind kind : options.targets()) {
-            System.out.println();
-            System.out.println("== " + kind.label);
-            results.put(kind, runTarget(kind, ct, logs));
+        List<Map<Kind, TargetResult>> rounds = new ArrayList<>();
+        for (int round = 1; round <= options.repeat(); round++) {
+            if (options.repeat() > 1) {
+                System.out.printf(Locale.ROOT, "%n##### Round %d of %d%n", round, options.repeat());
+            }
+            // every second round in the reverse order, so that a drift of the machine favours no target
+            List<Kind> order = new ArrayList<>(options.targets());
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            Map<Kind, TargetResult> byKind = new LinkedHashMap<>();
+            for (Kind kind : order) {
+                System.out.println();
+                System.out.println("== " + kind.label);
+                byKind.put(kind, runTarget(kind, ct, logs));
+            }
+            Map<Kind, TargetResult> inOrder = new LinkedHashMap<>();
+            for (Kind kind : options.targets()) {
+                inOrder.put(kind, byKind.get(kind));
+            }
+            printTable(inOrder, ct);
+            rounds.add(inOrder);
         }
-        printTable(results, ct);
+        if (rounds.size() > 1) {
+            printRounds(rounds);
+        }
+        Map<Kind, TargetResult> results = new LinkedHashMap<>();
+        for (Map<Kind, TargetResult> r : rounds) {
+            r.forEach((k, v) -> results.merge(k, v, (a, b) -> a.failure().isPresent() ? a : b));
+        }
         boolean archivesOk = true;
         if (!options.archives().isEmpty()) {
             List<ArchiveResult> archives = new ArrayList<>();
@@ -1437,6 +1460,56 @@ public final class DicomWebBenchmark {
         return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble()) : "-";
     }
 
+    /**
+     * With {@code --repeat}: STOW-RS and WADO-RS throughput of every round side by side, and the
+     * median of the per-round hub/Orthanc ratios (one run varies by tens of percent on 2 cores).
+     */
+    private static void printRounds(List<Map<Kind, TargetResult>> rounds) {
+        System.out.println();
+        System.out.println("Rounds (each with freshly started targets)");
+        System.out.println("round | STOW hub | STOW Orthanc | ratio | WADO MB/s hub | WADO Orthanc | ratio"
+                + " | STOW CPU ms/inst hub | Orthanc");
+        List<Double> stow = new ArrayList<>();
+        List<Double> wado = new ArrayList<>();
+        for (int i = 0; i < rounds.size(); i++) {
+            TargetResult h = rounds.get(i).get(Kind.HUB);
+            TargetResult o = rounds.get(i).get(Kind.ORTHANC);
+            if (h == null || o == null) {
+                continue;
+            }
+            OptionalDouble sr = ratio(h.stowPerSecond(), o.stowPerSecond());
+            OptionalDouble wr = ratio(h.wadoMbPerSecond(), o.wadoMbPerSecond());
+            sr.ifPresent(stow::add);
+            wr.ifPresent(wado::add);
+            System.out.printf(Locale.ROOT, "%5d | %8s | %12s | %5s | %13s | %12s | %5s | %20s | %7s%n", i + 1,
+                    fmt(h.stowPerSecond()), fmt(o.stowPerSecond()), fmt(sr), fmt(h.wadoMbPerSecond()),
+                    fmt(o.wadoMbPerSecond()), fmt(wr), fmt(h.stowCpuPerInstance()), fmt(o.stowCpuPerInstance()));
+        }
+        System.out.println("Median of the rounds' ratios:");
+        System.out.println("  STOW-RS throughput hub >= 2x Orthanc: " + medianVerdict(stow));
+        System.out.println("  WADO-RS throughput hub >= 2x Orthanc: " + medianVerdict(wado));
+    }
+
+    private static OptionalDouble ratio(OptionalDouble hub, OptionalDouble orthanc) {
+        return hub.isPresent() && orthanc.isPresent() && orthanc.getAsDouble() > 0
+                ? OptionalDouble.of(hub.getAsDouble() / orthanc.getAsDouble()) : OptionalDouble.empty();
+    }
+
+    private static String fmt(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.2f", v.getAsDouble()) : "n/a";
+    }
+
+    private static String medianVerdict(List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            return "n/a";
+        }
+        List<Double> sorted = ratios.stream().sorted().toList();
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return String.format(Locale.ROOT, "median %.2fx of %d rounds, range %.2fx-%.2fx (%s)", median, n,
+                sorted.get(0), sorted.get(n - 1), median >= 2.0 ? "met" : "NOT met");
+    }
+
     private static String ratioVerdict(OptionalDouble hub, OptionalDouble orthanc) {
         if (hub.isEmpty() || orthanc.isEmpty()) {
             return "n/a";
@@ -1495,7 +1568,7 @@ public final class DicomWebBenchmark {
     record Options(int instances, int batch, int concurrency, int queries, int warmup, Path work, boolean deleteWorkAtEnd,
             List<Kind> targets, Path hubJar, Optional<String> hubUnavailable, String hubXmx, Path orthancPlugin,
             boolean big, List<Integer> archives, Optional<String> seederClasspath, Client client, List<String> hubJavaOpts,
-            int jitWarmup, boolean help) {
+            int jitWarmup, int repeat, boolean help) {
         static final String USAGE = """
                 usage: bench/run-dicomweb.sh [--instances N] [--batch N] [--concurrency N] [--queries N]
                                              [--warmup N] [--work DIR] [--targets hub,orthanc]
@@ -1517,6 +1590,8 @@ public final class DicomWebBenchmark {
                                    sendfile, answers scanned in place) for STOW-RS and WADO-RS
                   --jit-warmup N   small (64x64) instances STOWed to the hub, untimed, before the warm-up so
                                    that its JIT has compiled the hot paths (default 20000; 0 = none)
+                  --repeat N       run every target N times (fresh each time, order reversed every second
+                                   round) and print each round and the median hub/Orthanc ratios (default 1)
                   --hub-java-opt O one more JVM option for the hub's serve process (repeatable), e.g.
                                    -XX:StartFlightRecording:filename=hub.jfr to profile it
                 """;
@@ -1539,6 +1614,7 @@ public final class DicomWebBenchmark {
             Client client = Client.JDK;
             List<String> hubJavaOpts = new ArrayList<>();
             int jitWarmup = 20000;
+            int repeat = 1;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -1585,6 +1661,7 @@ public final class DicomWebBenchmark {
                     }
                     case "--hub-java-opt" -> hubJavaOpts.add(value(args, ++i, a));
                     case "--jit-warmup" -> jitWarmup = Math.max(0, Integer.parseInt(value(args, ++i, a)));
+                    case "--repeat" -> repeat = positive(a, value(args, ++i, a));
                     case "-h", "--help" -> help = true;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -1594,7 +1671,7 @@ public final class DicomWebBenchmark {
                 work = Files.createTempDirectory("huizhen-dwbench-");
             }
             return new Options(instances, batch, concurrency, queries, warmup, work, temp, targets, hubJar, hubUnavailable,
-                    hubXmx, plugin, big, archives, seederCp, client, List.copyOf(hubJavaOpts), jitWarmup, help);
+                    hubXmx, plugin, big, archives, seederCp, client, List.copyOf(hubJavaOpts), jitWarmup, repeat, help);
         }
 
         private static String value(String[] args, int i, String option) {
