@@ -7,15 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.huizhen.hub.testing.DcmtkTools;
+import org.huizhen.hub.testing.PostgresTestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,23 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and PostgreSQL is unreachable, skips otherwise (as the other PostgreSQL tests).
  */
 class EcgPostgresTest {
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String USER = "postgres";
     @TempDir
     Path tmp;
-    private String schema;
+    private PostgresTestSchema schema;
     private EcgTestHub h;
 
     @BeforeEach
     void startHubOnPostgres() throws Exception {
-        try (Connection c = connect()) {
-            assertThat(c.isValid(5)).isTrue();
-        } catch (SQLException e) {
-            DcmtkTools.unavailable("PostgreSQL is not reachable at " + URL + " as " + USER + ": " + e.getMessage());
-        }
-        schema = "hz_ecg_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        h = new EcgTestHub(tmp.resolve("hub"), Map.of("storage.index.kind", "postgres", "storage.index.url", URL,
-                "storage.index.user", USER, "storage.index.password", "", "storage.index.schema", schema));
+        schema = PostgresTestSchema.create("hz_ecg_");
+        h = new EcgTestHub(tmp.resolve("hub"), schema.hubSettings());
     }
 
     @AfterEach
@@ -53,17 +41,8 @@ class EcgPostgresTest {
             h.close();
         }
         if (schema != null) {
-            try (Connection c = connect(); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            schema.close();
         }
-    }
-
-    private static Connection connect() throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("user", USER);
-        p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection(URL, p);
     }
 
     @Test
@@ -72,9 +51,9 @@ class EcgPostgresTest {
                 "application/octet-stream");
         assertThat(rsp.statusCode()).as(rsp.bodyAsString()).isEqualTo(201);
         JsonObject ecg = rsp.bodyAsJsonObject();
-        try (Connection c = connect();
+        try (Connection c = PostgresTestSchema.connect();
              PreparedStatement ps = c.prepareStatement("SELECT institution, source_format, priority, original_blob"
-                     + " FROM " + schema + ".ecg_record WHERE id = ?")) {
+                     + " FROM " + schema.name() + ".ecg_record WHERE id = ?")) {
             ps.setString(1, ecg.getString("id"));
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();

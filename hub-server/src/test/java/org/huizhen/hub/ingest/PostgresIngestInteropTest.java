@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.huizhen.hub.Hub;
 import org.huizhen.hub.testing.DcmtkTools;
 import org.huizhen.hub.testing.CliRun;
 import org.huizhen.hub.testing.InteropFiles;
 import org.huizhen.hub.testing.InteropHub;
+import org.huizhen.hub.testing.PostgresTestSchema;
 import org.huizhen.hub.testing.InteropIndexCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,29 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
  * when {@code CI=true} and PostgreSQL is unreachable, skips otherwise.
  */
 class PostgresIngestInteropTest {
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String USER = "postgres";
     @TempDir
     Path tmp;
-    private String schema;
+    private PostgresTestSchema schema;
     private Hub hub;
 
     @BeforeEach
     void startHubOnPostgres() throws Exception {
-        try (Connection c = connect()) {
-            assertThat(c.isValid(5)).isTrue();
-        } catch (SQLException e) {
-            DcmtkTools.unavailable("PostgreSQL is not reachable at " + URL + " as " + USER + ": " + e.getMessage());
+        schema = PostgresTestSchema.create("hz_interop_");
+        InteropHub h = InteropHub.in(tmp.resolve("hub"));
+        for (var e : schema.hubSettings().entrySet()) {
+            h = h.with(e.getKey(), e.getValue());
         }
-        // a fresh lower-case schema per test, so runs on one database never see each other's rows
-        schema = "hz_interop_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        hub = InteropHub.in(tmp.resolve("hub"))
-                .with("storage.index.kind", "postgres")
-                .with("storage.index.url", URL)
-                .with("storage.index.user", USER)
-                .with("storage.index.password", "")
-                .with("storage.index.schema", schema)
-                .start();
+        hub = h.start();
     }
 
     @AfterEach
@@ -61,17 +49,8 @@ class PostgresIngestInteropTest {
             hub.close();
         }
         if (schema != null) {
-            try (Connection c = connect(); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            schema.close();
         }
-    }
-
-    private static Connection connect() throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("user", USER);
-        p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection(URL, p);
     }
 
     @Test
@@ -95,8 +74,8 @@ class PostgresIngestInteropTest {
         assertThat(InteropIndexCheck.patientName(hub, InteropFiles.read(chrX2).sopInstanceUid()).text())
                 .isEqualTo(InteropIndexCheck.referencePatientName(chrX2));
         // the rows really are in PostgreSQL, in the test's own schema
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".instance")) {
+        try (Connection c = PostgresTestSchema.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema.name() + ".instance")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).isEqualTo(files.size() - 1);
         }

@@ -17,8 +17,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -250,12 +253,12 @@ public final class JdbcMetadataIndex implements MetadataIndex {
 
     /** Row keys already written in this transaction, by the exact data they were written with. */
     private static final class BatchKeys {
-        final java.util.Map<String, Long> institutions = new java.util.HashMap<>();
-        final java.util.Map<List<Object>, Long> patients = new java.util.HashMap<>();
-        final java.util.Map<List<Object>, Long> studies = new java.util.HashMap<>();
-        final java.util.Map<List<Object>, Long> series = new java.util.HashMap<>();
+        final Map<String, Long> institutions = new HashMap<>();
+        final Map<List<Object>, Long> patients = new HashMap<>();
+        final Map<List<Object>, Long> studies = new HashMap<>();
+        final Map<List<Object>, Long> series = new HashMap<>();
         /** Study key → latest receive time of a later record that reused it. */
-        final java.util.Map<Long, OffsetDateTime> studyTimes = new java.util.LinkedHashMap<>();
+        final Map<Long, OffsetDateTime> studyTimes = new LinkedHashMap<>();
 
         void touchStudies(Connection c) throws SQLException {
             for (var e : studyTimes.entrySet()) {
@@ -408,7 +411,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                 del.executeUpdate();
             }
         }
-        java.util.Map<String, String> keys = PatientNameKeys.of(name);
+        Map<String, String> keys = PatientNameKeys.of(name);
         if (keys.isEmpty()) {
             return;
         }
