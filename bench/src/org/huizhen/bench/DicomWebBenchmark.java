@@ -85,8 +85,20 @@ public final class DicomWebBenchmark {
     static final int JIT_FIRST_STUDY = 5000;
     /** Rows and columns of a JIT warm-up slice. */
     static final int JIT_SLICE_SIZE = 64;
-    /** The hub's untimed JIT warm-up data set, when {@code --jit-warmup} is above 0 and the hub is a target. */
+    /** Study number of the JIT warm-up set's first full-size study. */
+    static final int JIT_FULL_FIRST_STUDY = 7000;
+    /** One full-size (512x512) slice among this many JIT warm-up instances, so that the branches of large instances are compiled too. */
+    static final int JIT_FULL_EVERY = 20;
+    /** Instances per JIT warm-up round; the hub's compiler threads' CPU is read after each. */
+    static final int JIT_ROUND = 4000;
+    /**
+     * The JIT warm-up ends after a round in which the hub's compiler threads used less than this
+     * share of one core (or when its instances are used up).
+     */
+    static final double JIT_QUIET = 0.10;
+    /** The hub's untimed JIT warm-up data sets (small, then full-size), when {@code --jit-warmup} is above 0 and the hub is a target. */
     private Optional<Dataset> jitWarm = Optional.empty();
+    private Optional<Dataset> jitWarmFull = Optional.empty();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -160,11 +172,17 @@ public final class DicomWebBenchmark {
                     options.warmup());
         }
         if (options.jitWarmup() > 0 && options.targets().contains(Kind.HUB)) {
-            jitWarm = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.jitWarmup(),
+            int full = Math.max(1, options.jitWarmup() / JIT_FULL_EVERY);
+            jitWarm = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), options.jitWarmup() - full,
                     JIT_FIRST_STUDY, "ct-jit" + JIT_SLICE_SIZE + "-", JIT_SLICE_SIZE));
+            jitWarmFull = Optional.of(Dataset.ensureCtSeries(options.work().resolve("data"), full,
+                    JIT_FULL_FIRST_STUDY, "ct-jitfull-", SyntheticCt.SIZE, true));
             System.out.printf(Locale.ROOT, "JIT warm-up of the hub first (a JVM compiles its hot code after ~10^4 "
-                    + "calls; Orthanc is compiled ahead of time): %d %dx%d CT slices through STOW-RS, untimed, matched "
-                    + "by no query%n", options.jitWarmup(), JIT_SLICE_SIZE, JIT_SLICE_SIZE);
+                    + "calls; Orthanc is compiled ahead of time): up to %d CT slices (%d of them %dx%d, one in %d "
+                    + "full-size) through STOW-RS, untimed, matched by no query, in rounds of %d, each followed by "
+                    + "metadata + WADO-RS of one of its studies, until a round in which the hub's JIT compiler "
+                    + "threads used under %.0f%% of a core%n", options.jitWarmup(), options.jitWarmup() - full,
+                    JIT_SLICE_SIZE, JIT_SLICE_SIZE, JIT_FULL_EVERY, JIT_ROUND, JIT_QUIET * 100);
         }
 
         List<Map<Kind, TargetResult>> rounds = new ArrayList<>();
@@ -422,17 +440,21 @@ public final class DicomWebBenchmark {
                     : startOrthanc(runDir, logs.resolve("dicomweb-orthanc.log"));
             int expectedCount = ct.files().size();
             if (kind == Kind.HUB && jitWarm.isPresent()) {
-                long t0 = System.nanoTime();
-                stowQuietly(target, jitWarm.get());
-                expectedCount += jitWarm.get().files().size();
-                System.out.printf(Locale.ROOT, "  JIT warm-up (untimed): STOW of %d small instances in %.1f s%n",
-                        jitWarm.get().files().size(), (System.nanoTime() - t0) / 1e9);
+                expectedCount += jitWarmUp(target, jitWarm.get(), jitWarmFull.orElseThrow());
             }
             if (warm.isPresent()) {
                 warmUp(target, warm.get());
                 expectedCount += warm.get().files().size();
             }
-            // the warm-ups' dirty pages and inodes are written back now, not during the timed phase
+            // The warm-ups are indexed before the timed phase starts (the hub indexes in the
+            // background; a backlog would be indexed during, and charged to, the timed STOW-RS), and
+            // their dirty pages and inodes are written back now, not during it.
+            long warmCount = expectedCount - ct.files().size();
+            long warmIndexed = IngestBenchmark.awaitCount(warmCount, target::instanceCount);
+            if (warmIndexed != warmCount) {
+                System.out.printf(Locale.ROOT, "  note: the warm-ups are not all indexed after 15 s (%d of %d)%n",
+                        warmIndexed, warmCount);
+            }
             IngestBenchmark.capture(Duration.ofSeconds(300), "sync");
             stow(target, ct, r);
             long stored = IngestBenchmark.awaitCount(expectedCount, target::instanceCount);
@@ -478,6 +500,67 @@ public final class DicomWebBenchmark {
                 + "their %d studies in %.1f s%n", w.files().size(), w.studies(), (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Untimed, hub only: the JIT warm-up sets, interleaved (one full-size slice in
+     * {@link #JIT_FULL_EVERY}), in rounds of {@link #JIT_ROUND} instances, each followed by metadata and
+     * WADO-RS of a study it completed, until a round in which the hub's compiler threads used under
+     * {@link #JIT_QUIET} of a core. On 2 cores HotSpot's C2 otherwise keeps one core busy for the first
+     * minutes of load (seen with JFR: about 1 s of compiling per second for 45 s), which is a JVM
+     * that has just started, not the hub as it runs in production. Returns the instances sent.
+     */
+    private int jitWarmUp(Target t, Dataset small, Dataset full) throws IOException, InterruptedException,
+            BenchFailure {
+        List<Path> files = new ArrayList<>(small.files().size() + full.files().size());
+        int f = 0;
+        for (int i = 0; i < small.files().size(); i++) {
+            files.add(small.files().get(i));
+            if ((i + 1) % (JIT_FULL_EVERY - 1) == 0 && f < full.files().size()) {
+                files.add(full.files().get(f++));
+            }
+        }
+        files.addAll(full.files().subList(f, full.files().size()));
+        long start = System.nanoTime();
+        int sent = 0;
+        int round = 0;
+        double share = Double.NaN;
+        while (sent < files.size()) {
+            List<Path> part = files.subList(sent, Math.min(files.size(), sent + JIT_ROUND));
+            long jit0 = compilerCpuMillis(t.process());
+            long t0 = System.nanoTime();
+            sendConcurrently(t, part, new AtomicLong());
+            sent += part.size();
+            round++;
+            // metadata + WADO-RS of the study of the round's middle instance, and of a full-size one
+            Path middle = part.get(part.size() / 2);
+            for (Path of : List.of(middle, part.stream().filter(p -> p.startsWith(full.root())).findFirst()
+                    .orElse(middle))) {
+                Dataset d = of.startsWith(full.root()) ? full : small;
+                int first = d == full ? JIT_FULL_FIRST_STUDY : JIT_FIRST_STUDY;
+                String dir = of.getParent().getFileName().toString();
+                int study = Integer.parseInt(dir.substring(dir.indexOf('-') + 1));
+                int expected = (int) files.subList(0, sent).stream().filter(p -> p.getParent().equals(of.getParent()))
+                        .count();
+                String uid = SyntheticCt.uid("study/" + (first + study));
+                timedMetadata(t, "/studies/" + uid + "/metadata", expected);
+                retrieve(t, uid, expected, study);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long jit = compilerCpuMillis(t.process()) - jit0;
+            share = jit / 1e3 / seconds;
+            System.out.printf(Locale.ROOT, "  JIT warm-up (untimed) round %d: %d instances in %.1f s, the hub's JIT "
+                    + "compiler threads %.1f s (%.0f%% of a core)%n", round, part.size(), seconds, jit / 1e3,
+                    share * 100);
+            if (share < JIT_QUIET) {
+                break;
+            }
+        }
+        System.out.printf(Locale.ROOT, "  JIT warm-up (untimed): %d instances in %.1f s, %s%n", sent,
+                (System.nanoTime() - start) / 1e9, share < JIT_QUIET ? "the JIT quiet"
+                        : String.format(Locale.ROOT, "instances used up with the JIT still at %.0f%% of a core "
+                                + "(give a larger --jit-warmup)", share * 100));
+        return sent;
+    }
+
     /** Untimed STOW-RS of a warm-up set, as the timed phase sends (same batch size and concurrency). */
     private void stowQuietly(Target t, Dataset w) throws InterruptedException, BenchFailure {
         sendConcurrently(t, w.files(), new AtomicLong());
@@ -493,11 +576,14 @@ public final class DicomWebBenchmark {
         AtomicLong sentBytes = new AtomicLong();
         long cpu0 = ownCpuNanos();
         long targetCpu0 = processCpuMillis(t.process());
+        long jit0 = compilerCpuMillis(t.process());
         long t0 = System.nanoTime();
         sendConcurrently(t, ct.files(), sentBytes);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double clientCpuMs = (ownCpuNanos() - cpu0) / 1e6;
         r.stowTargetCpuMs = cpuSince(t.process(), targetCpu0);
+        long jit1 = compilerCpuMillis(t.process());
+        r.stowTargetJitCpuMs = jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0;
         r.stowSeconds = seconds;
         r.stowInstances = ct.files().size();
         r.stowBytes = ct.bytes();
@@ -506,6 +592,11 @@ public final class DicomWebBenchmark {
                 ct.files().size(), ct.bytes() / MB, sentBytes.get() / MB, seconds, ct.files().size() / seconds,
                 ct.bytes() / MB / seconds, (double) r.stowTargetCpuMs / ct.files().size(),
                 clientCpuMs / ct.files().size());
+        if (t.kind() == Kind.HUB && r.stowTargetJitCpuMs >= 0) {
+            System.out.printf(Locale.ROOT, "    of the hub's CPU, its JIT compiler threads: %.2f ms per instance "
+                    + "(%.1f s in the %.1f s)%n", (double) r.stowTargetJitCpuMs / ct.files().size(),
+                    r.stowTargetJitCpuMs / 1e3, seconds);
+        }
     }
 
     /** Stows {@code files} in bodies of {@code batch} instances, {@code concurrency} requests at a time. */
@@ -1361,6 +1452,8 @@ public final class DicomWebBenchmark {
         double wadoSeconds;
         /** CPU time (user + system) of the target process during the phase, ms; -1 unknown. */
         long stowTargetCpuMs = -1;
+        /** CPU of the target's JIT compiler threads in the timed STOW-RS, ms (0 for Orthanc; -1 unknown). */
+        long stowTargetJitCpuMs = -1;
         long wadoTargetCpuMs = -1;
         final List<String> notes = new ArrayList<>();
         private String failure;
@@ -1386,6 +1479,11 @@ public final class DicomWebBenchmark {
         OptionalDouble stowCpuPerInstance() {
             return stowTargetCpuMs >= 0 && stowInstances > 0 ? OptionalDouble.of((double) stowTargetCpuMs / stowInstances)
                     : OptionalDouble.empty();
+        }
+
+        OptionalDouble stowJitCpuPerInstance() {
+            return stowTargetJitCpuMs >= 0 && stowInstances > 0
+                    ? OptionalDouble.of((double) stowTargetJitCpuMs / stowInstances) : OptionalDouble.empty();
         }
 
         OptionalDouble wadoCpuPerMb() {
@@ -1420,6 +1518,8 @@ public final class DicomWebBenchmark {
                 orthanc.metadataWarm.map(Latency::p99Ms), "lower");
         row(fmt, "WADO-RS study retrieval MB/s", hub.wadoMbPerSecond(), orthanc.wadoMbPerSecond(), "higher");
         row(fmt, "STOW-RS target CPU ms/instance", hub.stowCpuPerInstance(), orthanc.stowCpuPerInstance(), "lower");
+        row(fmt, "  of which JIT compiler ms/inst", hub.stowJitCpuPerInstance(), orthanc.stowJitCpuPerInstance(),
+                "lower");
         row(fmt, "WADO-RS target CPU ms/MB", hub.wadoCpuPerMb(), orthanc.wadoCpuPerMb(), "lower");
         for (Map.Entry<Kind, TargetResult> e : results.entrySet()) {
             System.out.println("  " + e.getKey().label + ": " + e.getValue().failure().map(f -> "FAILED: " + f)
@@ -1539,6 +1639,36 @@ public final class DicomWebBenchmark {
         return now < 0 || before < 0 ? -1 : now - before;
     }
 
+    /**
+     * CPU time of a JVM target's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and
+     * "C2 CompilerThreadN"; Linux shows the first 15 characters) so far, in ms, from
+     * {@code /proc/<pid>/task/<tid>/stat}; 0 for a process without such threads (Orthanc), -1 where
+     * {@code /proc} cannot be read.
+     */
+    static long compilerCpuMillis(Process p) {
+        Path tasks = Path.of("/proc/" + p.pid() + "/task");
+        long sum = 0;
+        try (var dirs = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String comm = stat.substring(open + 1, close);
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] f = stat.substring(close + 2).split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while the list was read
+                }
+            }
+            return sum;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** CPU time of this program (the client), all threads, in ns; 0 where the JVM cannot tell. */
     static long ownCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -1588,8 +1718,9 @@ public final class DicomWebBenchmark {
                                    QIDO-RS latency by query kind over HTTP and STOW-RS rate, hub only
                   --client C       jdk (default: java.net.http) or lean (a plain socket, file bodies by
                                    sendfile, answers scanned in place) for STOW-RS and WADO-RS
-                  --jit-warmup N   small (64x64) instances STOWed to the hub, untimed, before the warm-up so
-                                   that its JIT has compiled the hot paths (default 20000; 0 = none)
+                  --jit-warmup N   at most N instances (1 in 20 full-size, the rest 64x64) STOWed to the hub,
+                                   untimed, before the warm-up, in rounds of 4000 until one in which its JIT
+                                   compiler threads used under 10% of a core (default 80000; 0 = none)
                   --repeat N       run every target N times (fresh each time, order reversed every second
                                    round) and print each round and the median hub/Orthanc ratios (default 1)
                   --hub-java-opt O one more JVM option for the hub's serve process (repeatable), e.g.
@@ -1613,7 +1744,7 @@ public final class DicomWebBenchmark {
             Optional<String> seederCp = Optional.empty();
             Client client = Client.JDK;
             List<String> hubJavaOpts = new ArrayList<>();
-            int jitWarmup = 20000;
+            int jitWarmup = 80000;
             int repeat = 1;
             boolean help = false;
             for (int i = 0; i < args.length; i++) {

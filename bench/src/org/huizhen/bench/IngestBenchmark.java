@@ -1137,6 +1137,12 @@ public final class IngestBenchmark {
         /** As above with {@code size}×{@code size} slices (below 512: JIT warm-up instances, see writeSlice). */
         static Dataset ensureCtSeries(Path dataDir, int instances, int firstStudy, String prefix, int size)
                 throws IOException {
+            return ensureCtSeries(dataDir, instances, firstStudy, prefix, size, size != SyntheticCt.SIZE);
+        }
+
+        /** As above; {@code warmOnly}: patient, date and accession that no benchmark query matches. */
+        static Dataset ensureCtSeries(Path dataDir, int instances, int firstStudy, String prefix, int size,
+                                      boolean warmOnly) throws IOException {
             Path root = dataDir.resolve(prefix + instances);
             Path marker = dataDir.resolve(prefix + instances + ".complete");
             int studies = (instances + PER_STUDY - 1) / PER_STUDY;
@@ -1150,7 +1156,7 @@ public final class IngestBenchmark {
                     Path f = root.resolve(String.format("study-%02d/ct-%04d.dcm", study, n % PER_STUDY));
                     try {
                         Files.createDirectories(f.getParent());
-                        SyntheticCt.writeSlice(f, firstStudy + study, n % PER_STUDY, inStudy, size);
+                        SyntheticCt.writeSlice(f, firstStudy + study, n % PER_STUDY, inStudy, size, warmOnly);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -1245,7 +1251,12 @@ public final class IngestBenchmark {
          * that no benchmark query matches (so it never changes an expected QIDO count).
          */
         static void writeSlice(Path file, int study, int index, int slices, int size) throws IOException {
-            boolean warmOnly = size != SIZE;
+            writeSlice(file, study, index, slices, size, size != SIZE);
+        }
+
+        /** As above; {@code warmOnly}: patient, date and accession that no benchmark query matches. */
+        static void writeSlice(Path file, int study, int index, int slices, int size, boolean warmOnly)
+                throws IOException {
             String sop = uid("study/" + study + "/sop/" + index);
             Element out = new Element();
             patientStudySeries(out, study, CT_IMAGE_STORAGE, sop, "CT", "AXIAL 2.5mm", warmOnly);
@@ -1269,7 +1280,7 @@ public final class IngestBenchmark {
             out.str(0x00281054, "LO", "HU");
             out.header(0x7FE00010, "OW", size * size * 2);
             byte[] pixels = new byte[size * size * 2];
-            if (!warmOnly) {
+            if (size == SIZE) {
                 phantom(pixels, slices <= 1 ? 0.5 : index / (double) (slices - 1), 31L * study + index);
             }
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
