@@ -95,6 +95,16 @@ public final class DicomReader {
     }
 
     /**
+     * Reads a Part 10 file from a stream of its bytes that the caller already has (e.g. the copy
+     * of what it has just written), so the file itself is read only where that stream reads it;
+     * bulk data references still point into {@code path}. {@code content} must yield exactly the
+     * file's {@code size} bytes, in order; it is not closed.
+     */
+    public static Part10File readFile(Path path, InputStream content, long size, ReadOptions options) throws IOException {
+        return new DicomReader(content, options, path, size).readPart10();
+    }
+
+    /**
      * Reads a Part 10 stream. Bulk data stay inline (there is no file to refer to). The stream is
      * not closed; after a read that stopped before Pixel Data it is positioned right after the
      * Pixel Data element header.

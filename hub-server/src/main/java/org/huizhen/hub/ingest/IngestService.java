@@ -56,6 +56,12 @@ public final class IngestService implements StoreHandler {
     static final long LOW_WATER = 2L << 20;
     /** Received bytes gathered per blob write (well below {@link #LOW_WATER}, so pausing still works). */
     static final long WRITE_BATCH = 256L << 10;
+    /**
+     * Bytes of each instance's start kept in memory while it is written, for the header parse
+     * at the end (a CT or DR header with its File Meta Information is a few KiB; a longer one is
+     * read on from the blob).
+     */
+    static final int HEAD_BYTES = 32 << 10;
 
     private final BlobStore blobs;
     private final IngestJournal journal;
@@ -152,6 +158,9 @@ public final class IngestService implements StoreHandler {
         /** Received pieces not written yet, and their bytes (lane only). */
         private final java.util.ArrayDeque<ByteBuf> pending = new java.util.ArrayDeque<>();
         private long pendingBytes;
+        /** A copy of the blob's first bytes, parsed at {@link #finish()} instead of reading them back (lane only). */
+        private final byte[] head = new byte[HEAD_BYTES];
+        private int headLength;
 
         Sink(Incoming rq) {
             this.rq = rq;
@@ -163,6 +172,7 @@ public final class IngestService implements StoreHandler {
                 writer = blobs.create();
                 byte[] header = indexer.fileMetaHeader(rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid());
                 writer.write(header, 0, header.length);
+                keepHead(ByteBuffer.wrap(header));
             } catch (Exception e) {
                 failure = e;
             }
@@ -200,6 +210,9 @@ public final class IngestService implements StoreHandler {
                     for (ByteBuf b : pending) {
                         nio.addAll(List.of(b.nioBuffers()));
                     }
+                    for (int i = 0; i < nio.size() && headLength < head.length; i++) {
+                        keepHead(nio.get(i));
+                    }
                     writer.write(nio.toArray(ByteBuffer[]::new));
                 }
             } catch (Exception e) {
@@ -213,6 +226,13 @@ public final class IngestService implements StoreHandler {
                     rq.flow().resume();
                 }
             }
+        }
+
+        /** Copies what of {@code written} still fits into {@link #head} (its position unchanged). */
+        private void keepHead(ByteBuffer written) {
+            int n = Math.min(written.remaining(), head.length - headLength);
+            written.get(written.position(), head, headLength, n);
+            headLength += n;
         }
 
         @Override
@@ -287,7 +307,7 @@ public final class IngestService implements StoreHandler {
             }
             InstanceIndexer.Parsed parsed;
             try {
-                parsed = indexer.parse(blobs, id, rq.sopClassUid(), rq.sopInstanceUid());
+                parsed = indexer.parse(blobs, id, head, headLength, size, rq.sopClassUid(), rq.sopInstanceUid());
             } catch (InstanceIndexer.Refusal refusal) {
                 removeQuietly(id);
                 LOG.info("refused {} from {}: {}", rq.sopInstanceUid(), rq.sender(), refusal.getMessage());
