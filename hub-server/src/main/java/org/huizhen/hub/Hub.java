@@ -131,8 +131,11 @@ public final class Hub implements AutoCloseable {
         Files.createDirectories(dataDir);
         lockDataDir();
         Durability durability = config.storage().fsync() ? Durability.FSYNC : Durability.NONE;
-        FileSystemBlobStore fsBlobs = new FileSystemBlobStore(dataDir.resolve("blobs"), durability);
+        FileSystemBlobStore fsBlobs = new FileSystemBlobStore(dataDir.resolve("blobs"), durability,
+                config.storage().directBlobWrites() ? FileSystemBlobStore.WriteMode.DIRECT
+                        : FileSystemBlobStore.WriteMode.BUFFERED);
         blobs = fsBlobs;
+        LOG.info("blob store {}: {} writes", fsBlobs.root(), fsBlobs.writeMode().name().toLowerCase(java.util.Locale.ROOT));
         toClose.add(0, blobs);
         RecoveryReport recovered = blobs.recover();
         if (recovered.tempFilesDeleted() > 0) {

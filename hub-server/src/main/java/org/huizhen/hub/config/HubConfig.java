@@ -48,8 +48,15 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
     public record Http(String bind, int port) {
     }
 
-    /** {@code storage.*}. */
-    public record Storage(boolean fsync, Index index) {
+    /**
+     * {@code storage.*}. {@code blob-write}: {@code buffered} (through the page cache) or
+     * {@code direct} (O_DIRECT for whole blocks, falling back to the page cache where the file
+     * system refuses it); see the defaults file for when to choose which.
+     */
+    public record Storage(boolean fsync, @JsonProperty("blob-write") String blobWrite, Index index) {
+        public boolean directBlobWrites() {
+            return "direct".equals(blobWrite);
+        }
     }
 
     /** {@code storage.index.*}: H2 embedded under the data directory, or PostgreSQL. */
@@ -195,6 +202,8 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
             require(!dicom.tls().requireClientAuth() || !blank(dicom.tls().trustedCertificates()),
                     "dicom.tls.trusted-certificates", "is required when dicom.tls.require-client-auth is true");
         }
+        require("direct".equals(storage.blobWrite()) || "buffered".equals(storage.blobWrite()), "storage.blob-write",
+                "must be 'direct' or 'buffered', got '" + storage.blobWrite() + "'");
         require("h2".equals(storage.index().kind()) || "postgres".equals(storage.index().kind()), "storage.index.kind",
                 "must be 'h2' or 'postgres', got '" + storage.index().kind() + "'");
         if (storage.index().isPostgres()) {

@@ -45,6 +45,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void blobWritesAreBufferedUnlessDirectIsAsked() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).build().storage().directBlobWrites()).isFalse();
+        HubConfig direct = ConfigLoader.load(Optional.empty(), Map.of("HUIZHEN_STORAGE_BLOB_WRITE", "direct")).build();
+        assertThat(direct.storage().directBlobWrites()).isTrue();
+    }
+
+    @Test
     void environmentNamesFollowTheKey() {
         assertThat(ConfigLoader.envName("dicom.ae-title")).isEqualTo("HUIZHEN_DICOM_AE_TITLE");
         assertThat(ConfigLoader.envName("storage.index.kind")).isEqualTo("HUIZHEN_STORAGE_INDEX_KIND");
@@ -57,6 +64,7 @@ class ConfigLoaderTest {
         "unknown key|dicom:\\n  colour: red|dicom.colour",
         "AE title too long|dicom:\\n  ae-title: ABCDEFGHIJKLMNOPQ|dicom.ae-title",
         "unknown index kind|storage:\\n  index:\\n    kind: oracle|storage.index.kind",
+        "unknown blob write mode|storage:\\n  blob-write: mmap|storage.blob-write",
         "postgres without url|storage:\\n  index:\\n    kind: postgres|storage.index.url",
         "tls without certificate|dicom:\\n  tls:\\n    enabled: true|dicom.tls.certificate",
         "institution bad role|institutions:\\n  - id: a\\n    role: king|institutions[0].role",

@@ -42,6 +42,19 @@ import org.slf4j.LoggerFactory;
  * the name itself survives power loss. A blob's final name appears only through the rename, so
  * readers never see partial content. With {@link Durability#NONE} the forces are skipped.
  *
+ * <p>{@link WriteMode#DIRECT} (the hub's default) writes whole blocks with {@code O_DIRECT}: the
+ * received bytes are copied once into a pooled, block-aligned staging buffer of
+ * {@link #STAGE_BYTES} and go from there to the device, never into the page cache; only the last
+ * partial block goes through the page cache. Why: an archive's ingest stream is written once and
+ * read later, if ever, so caching it only evicts what readers use (the reason object stores such
+ * as MinIO write objects with O_DIRECT); the kernel's copy into the page cache was the largest
+ * single CPU cost of ingest (a quarter of the hub's CPU in a STOW-RS profile, the more so on a
+ * virtual machine whose fresh page-cache pages the host must first back); and the fdatasync then
+ * has only metadata and the last block left to write. The price: the first read of a newly
+ * stored blob comes from the disk. A file system that refuses {@code O_DIRECT} (tmpfs, some FUSE
+ * and network file systems) is detected by a probe write at the first {@link #create()} and
+ * written {@link WriteMode#BUFFERED} instead, which {@link #writeMode()} then reports.
+ *
  * <p>Threading: thread-safe. Writers are independent (own temp file each); two writers of
  * identical content may commit at once: the rename of identical bytes onto an existing name is
  * harmless and both return the same id.
@@ -51,10 +64,34 @@ public final class FileSystemBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemBlobStore.class);
     private static final String TEMP_DIR = "tmp";
     private static final String TEMP_SUFFIX = ".part";
+    /**
+     * Staging buffer of a {@link WriteMode#DIRECT} writer, in bytes: the size of its direct
+     * writes (a whole number of blocks for any block size up to it).
+     */
+    static final int STAGE_BYTES = 1 << 20;
+    /** Staging buffers kept for reuse (at most this many × {@link #STAGE_BYTES} of direct memory idle). */
+    private static final int MAX_POOLED_STAGES = 32;
+
+    /** How blob data reaches the disk. */
+    public enum WriteMode {
+        /** write(2) into the page cache, then fdatasync. */
+        BUFFERED,
+        /**
+         * O_DIRECT for whole blocks from an aligned staging buffer, the page cache only for the last
+         * partial block; {@link #BUFFERED} where the file system refuses O_DIRECT.
+         */
+        DIRECT
+    }
 
     private final Path root;
     private final Path tempDir;
     private final Durability durability;
+    private final WriteMode requestedMode;
+    /** Block size O_DIRECT writes are aligned to; 0 until probed, -1 when direct writes are not used. */
+    private volatile int directAlignment;
+    /** Idle staging buffers of direct writers (aligned to {@link #directAlignment}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> stages = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooledStages = new java.util.concurrent.atomic.AtomicInteger();
     /** Temp files of writers still open in this process: {@link #recover()} leaves them alone. */
     private final Set<Path> activeTemps = ConcurrentHashMap.newKeySet();
     private final AtomicLong fsyncCount = new AtomicLong();
@@ -72,14 +109,42 @@ public final class FileSystemBlobStore implements BlobStore {
         this(root, Durability.FSYNC);
     }
 
+    /** A {@link WriteMode#BUFFERED} store; see {@link #FileSystemBlobStore(Path, Durability, WriteMode)}. */
+    public FileSystemBlobStore(Path root, Durability durability) {
+        this(root, durability, WriteMode.BUFFERED);
+    }
+
     /**
      * A store under {@code root}. No I/O happens here: directories are created by the first
-     * write, so a missing or unwritable root shows up as HZ-2003 from {@link #create()}.
+     * write, so a missing or unwritable root shows up as HZ-2003 from {@link #create()}, and
+     * whether the file system takes {@link WriteMode#DIRECT} writes is probed then.
      */
-    public FileSystemBlobStore(Path root, Durability durability) {
+    public FileSystemBlobStore(Path root, Durability durability, WriteMode mode) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
         this.durability = java.util.Objects.requireNonNull(durability, "durability");
+        this.requestedMode = java.util.Objects.requireNonNull(mode, "mode");
+        if (mode == WriteMode.BUFFERED) {
+            directAlignment = -1;
+        }
+    }
+
+    /**
+     * How blobs are written: the requested mode, except {@link WriteMode#BUFFERED} when the file
+     * system refuses O_DIRECT. Probes it (creating {@code tmp}) if no write has done so yet.
+     *
+     * @throws StorageException HZ-2003 if {@code tmp} cannot be created
+     */
+    public WriteMode writeMode() throws StorageException {
+        if (directAlignment == 0) {
+            try {
+                ensureTempDir();
+            } catch (IOException e) {
+                throw new StorageException("HZ-2003 cannot create " + tempDir, e);
+            }
+            probeDirect();
+        }
+        return directAlignment == -1 ? WriteMode.BUFFERED : requestedMode;
     }
 
     public Path root() {
@@ -109,13 +174,14 @@ public final class FileSystemBlobStore implements BlobStore {
         checkOpen();
         Path temp = tempDir.resolve(UUID.randomUUID() + TEMP_SUFFIX);
         try {
-            if (!tempDirReady) {
-                ensureDirectory(tempDir);
-                tempDirReady = true;
-            }
-            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ensureTempDir();
+            int align = directAlignment == 0 ? probeDirect() : directAlignment;
+            FileChannel channel = align > 0
+                    ? FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             activeTemps.add(temp);
-            return new FileWriter(temp, channel);
+            return new FileWriter(temp, channel, align > 0 ? stage(align) : null, align);
         } catch (IOException e) {
             throw new StorageException("HZ-2003 cannot create temp file " + temp, e);
         }
@@ -230,6 +296,71 @@ public final class FileSystemBlobStore implements BlobStore {
         }
     }
 
+    private void ensureTempDir() throws IOException {
+        if (!tempDirReady) {
+            ensureDirectory(tempDir);
+            tempDirReady = true;
+        }
+    }
+
+    /**
+     * Whether this file system takes O_DIRECT writes: one aligned block written to a probe file
+     * in {@code tmp} (then deleted). Sets and returns {@link #directAlignment}: the file store's
+     * block size, or -1 (buffered from now on, logged once) if anything refuses.
+     */
+    private synchronized int probeDirect() {
+        if (directAlignment != 0) {
+            return directAlignment;
+        }
+        Path probe = tempDir.resolve("direct-io-probe-" + UUID.randomUUID() + TEMP_SUFFIX);
+        int align = -1;
+        try {
+            int block = (int) Math.min(Integer.MAX_VALUE, Files.getFileStore(tempDir).getBlockSize());
+            if (block <= 0 || Integer.bitCount(block) != 1 || block > STAGE_BYTES) {
+                throw new IOException("block size " + block + " is not a power of two up to " + STAGE_BYTES);
+            }
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+                ByteBuffer one = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block);
+                while (one.hasRemaining()) {
+                    ch.write(one);
+                }
+            }
+            align = block;
+            LOG.debug("Blob store {}: O_DIRECT writes aligned to {} bytes", root, block);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("HZ-2010 blob store {}: the file system refuses O_DIRECT ({}); blobs are written through the page cache",
+                    root, e.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // a leftover probe file is a temp file like any other: recover() removes it
+            }
+        }
+        directAlignment = align;
+        return align;
+    }
+
+    /** A staging buffer for a direct writer: a pooled one, or a new one aligned to {@code align}. */
+    private ByteBuffer stage(int align) {
+        ByteBuffer b = stages.poll();
+        if (b != null) {
+            pooledStages.decrementAndGet();
+            return b.clear();
+        }
+        return ByteBuffer.allocateDirect(STAGE_BYTES + align).alignedSlice(align).limit(STAGE_BYTES).slice();
+    }
+
+    /** Returns a staging buffer to the pool (or lets it go when the pool is full). */
+    private void release(ByteBuffer stage) {
+        if (pooledStages.incrementAndGet() <= MAX_POOLED_STAGES) {
+            stages.add(stage);
+        } else {
+            pooledStages.decrementAndGet();
+        }
+    }
+
     /** Forces a directory so that entries created or renamed in it survive power loss (Linux semantics). */
     private void forceDirectory(Path dir) throws IOException {
         if (durability != Durability.FSYNC) {
@@ -281,64 +412,135 @@ public final class FileSystemBlobStore implements BlobStore {
      */
     static final long SYNC_EVERY_BYTES = 8L << 20;
 
-    /** One streaming write. Not thread-safe: one thread at a time (see {@link BlobWriter}). */
+    /**
+     * One streaming write. Not thread-safe: one thread at a time (see {@link BlobWriter}).
+     *
+     * <p>Buffered: every write goes to {@code channel}. Direct: bytes gather in {@code stage} and
+     * each full stage goes out with one O_DIRECT write at a block-aligned position
+     * ({@code fileBytes}); {@link #finishDirect()} (at {@link #sync()} or {@link #commit()})
+     * writes the stage's whole blocks the same way and its last partial block through a
+     * buffered channel of the same file, which from then on is {@code channel}.
+     */
     private final class FileWriter implements BlobWriter {
         private final Path temp;
-        private final FileChannel channel;
+        private FileChannel channel;
         private final MessageDigest digest = sha256();
+        /** Staging buffer while writing directly; null when buffered (or once the tail is written). */
+        private ByteBuffer stage;
+        private final int align;
         private long size;
+        /** Bytes in the file (size minus what waits in the stage). */
+        private long fileBytes;
         /** Bytes known to be on stable storage (forced); only meaningful with FSYNC. */
         private long synced;
         /** Renamed to its final name by {@link #commit()}. */
         private boolean moved;
         private boolean finished;
 
-        FileWriter(Path temp, FileChannel channel) {
+        FileWriter(Path temp, FileChannel channel, ByteBuffer stage, int align) {
             this.temp = temp;
             this.channel = channel;
+            this.stage = stage;
+            this.align = align;
         }
 
         @Override
         public void write(ByteBuffer src) throws StorageException {
-            checkWritable();
-            ByteBuffer forDigest = src.duplicate();
-            try {
-                while (src.hasRemaining()) {
-                    size += channel.write(src);
-                }
-            } catch (IOException e) {
-                throw new StorageException("HZ-2003 cannot write temp file " + temp, e);
-            }
-            digest.update(forDigest);
-            if (size - synced >= SYNC_EVERY_BYTES) {
-                sync();
-            }
+            write(new ByteBuffer[] {src});
         }
 
         @Override
         public void write(ByteBuffer[] srcs) throws StorageException {
             checkWritable();
             long total = 0;
-            ByteBuffer[] forDigest = new ByteBuffer[srcs.length];
-            for (int i = 0; i < srcs.length; i++) {
-                forDigest[i] = srcs[i].duplicate();
-                total += srcs[i].remaining();
+            for (ByteBuffer b : srcs) {
+                total += b.remaining();
+                digest.update(b.duplicate());
             }
             try {
-                // writev(2); the JDK splits beyond IOV_MAX buffers itself
-                for (long done = 0; done < total; ) {
-                    done += channel.write(srcs);
+                if (stage != null) {
+                    for (ByteBuffer b : srcs) {
+                        stageBytes(b);
+                    }
+                } else {
+                    // writev(2); the JDK splits beyond IOV_MAX buffers itself
+                    for (long done = 0; done < total; ) {
+                        done += channel.write(srcs);
+                    }
+                    fileBytes += total;
                 }
             } catch (IOException e) {
                 throw new StorageException("HZ-2003 cannot write temp file " + temp, e);
             }
             size += total;
-            for (ByteBuffer b : forDigest) {
-                digest.update(b);
+            if (fileBytes - synced >= SYNC_EVERY_BYTES) {
+                forceFile();
             }
-            if (size - synced >= SYNC_EVERY_BYTES) {
-                sync();
+        }
+
+        /** Copies {@code src} into the stage, writing each stage that fills up. */
+        private void stageBytes(ByteBuffer src) throws IOException {
+            while (src.hasRemaining()) {
+                int n = Math.min(src.remaining(), stage.remaining());
+                int limit = src.limit();
+                src.limit(src.position() + n);
+                stage.put(src);
+                src.limit(limit);
+                if (!stage.hasRemaining()) {
+                    stage.flip();
+                    writeStage(channel);
+                    stage.clear();
+                }
             }
+        }
+
+        /** Writes the stage from its position to its limit at {@code fileBytes}. */
+        private void writeStage(FileChannel to) throws IOException {
+            while (stage.hasRemaining()) {
+                fileBytes += to.write(stage, fileBytes);
+            }
+        }
+
+        /**
+         * Direct mode ends: the stage's whole blocks go out directly, its last partial block
+         * through a buffered channel of the same file, which takes over every later write and the
+         * forces; the stage goes back to the pool.
+         */
+        private void finishDirect() throws IOException {
+            if (stage == null) {
+                return;
+            }
+            int filled = stage.position();
+            int whole = filled / align * align;
+            stage.flip().limit(whole);
+            writeStage(channel);
+            FileChannel buffered = FileChannel.open(temp, StandardOpenOption.WRITE);
+            try {
+                stage.limit(filled);
+                writeStage(buffered);
+                buffered.position(fileBytes);
+            } catch (IOException e) {
+                closeQuietly(buffered);
+                throw e;
+            }
+            closeQuietly(channel);
+            channel = buffered;
+            release(stage);
+            stage = null;
+        }
+
+        /** fdatasync of what is in the file so far (the stage's bytes are not, yet). */
+        private void forceFile() throws StorageException {
+            if (durability != Durability.FSYNC || synced == fileBytes) {
+                return;
+            }
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new StorageException("HZ-2003 cannot sync temp file " + temp, e);
+            }
+            fsyncCount.incrementAndGet();
+            synced = fileBytes;
         }
 
         @Override
@@ -348,12 +550,11 @@ public final class FileSystemBlobStore implements BlobStore {
                 return;
             }
             try {
-                channel.force(false); // fdatasync, as at commit
+                finishDirect();
             } catch (IOException e) {
-                throw new StorageException("HZ-2003 cannot sync temp file " + temp, e);
+                throw new StorageException("HZ-2003 cannot write temp file " + temp, e);
             }
-            fsyncCount.incrementAndGet();
-            synced = size;
+            forceFile(); // fdatasync, as at commit
         }
 
         @Override
@@ -373,6 +574,7 @@ public final class FileSystemBlobStore implements BlobStore {
             BlobId id = BlobId.ofDigest(digest.digest());
             Path target = pathOf(id);
             try {
+                finishDirect();
                 if (durability == Durability.FSYNC && synced < size) {
                     // fdatasync: the data and the metadata needed to read it back (size, block
                     // allocation) reach stable storage; timestamps need not. Measured on the CI
@@ -424,9 +626,13 @@ public final class FileSystemBlobStore implements BlobStore {
             }
         }
 
-        /** Releases the channel and deletes the temp file if it is still there (abort or failed commit). */
+        /** Releases the channel and stage and deletes the temp file if it is still there (abort or failed commit). */
         private void abortFiles() {
             closeQuietly(channel);
+            if (stage != null) {
+                release(stage);
+                stage = null;
+            }
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {

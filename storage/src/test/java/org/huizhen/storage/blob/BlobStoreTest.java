@@ -36,11 +36,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BlobStoreTest {
 
     enum Kind {
-        FILE_SYSTEM, IN_MEMORY;
+        FILE_SYSTEM, FILE_SYSTEM_DIRECT, IN_MEMORY;
 
         BlobStore open(Path dir) throws StorageException {
             return switch (this) {
                 case FILE_SYSTEM -> new FileSystemBlobStore(dir, Durability.FSYNC);
+                case FILE_SYSTEM_DIRECT -> new FileSystemBlobStore(dir, Durability.FSYNC, FileSystemBlobStore.WriteMode.DIRECT);
                 case IN_MEMORY -> new InMemoryBlobStore();
             };
         }
