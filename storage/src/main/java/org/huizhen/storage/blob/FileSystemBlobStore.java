@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * the name itself survives power loss. A blob's final name appears only through the rename, so
  * readers never see partial content. With {@link Durability#NONE} the forces are skipped.
  *
- * <p>{@link WriteMode#DIRECT} (the hub's default) writes whole blocks with {@code O_DIRECT}: the
+ * <p>{@link WriteMode#DIRECT} (the hub's {@code storage.blob-write: direct}) writes whole blocks with {@code O_DIRECT}: the
  * received bytes are copied once into a pooled, block-aligned staging buffer of
  * {@link #STAGE_BYTES} and go from there to the device, never into the page cache; only the last
  * partial block goes through the page cache. Why: an archive's ingest stream is written once and
@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * single CPU cost of ingest (a quarter of the hub's CPU in a STOW-RS profile, the more so on a
  * virtual machine whose fresh page-cache pages the host must first back); and the fdatasync then
  * has only metadata and the last block left to write. The price: the first read of a newly
- * stored blob comes from the disk. A file system that refuses {@code O_DIRECT} (tmpfs, some FUSE
+ * stored blob comes from the disk, and from the page cache only after that (why the hub's
+ * default stays {@link WriteMode#BUFFERED}: a tele-read study is opened within its reading SLA). A file system that refuses {@code O_DIRECT} (tmpfs, some FUSE
  * and network file systems) is detected by a probe write at the first {@link #create()} and
  * written {@link WriteMode#BUFFERED} instead, which {@link #writeMode()} then reports.
  *
