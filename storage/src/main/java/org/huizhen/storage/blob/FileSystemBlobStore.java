@@ -1,5 +1,6 @@
 package org.huizhen.storage.blob;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,10 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.huizhen.storage.BlobId;
@@ -91,8 +95,8 @@ public final class FileSystemBlobStore implements BlobStore {
     /** Block size O_DIRECT writes are aligned to; 0 until probed, -1 when direct writes are not used. */
     private volatile int directAlignment;
     /** Idle staging buffers of direct writers (aligned to {@link #directAlignment}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> stages = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger pooledStages = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConcurrentLinkedQueue<ByteBuffer> stages = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pooledStages = new AtomicInteger();
     /** Temp files of writers still open in this process: {@link #recover()} leaves them alone. */
     private final Set<Path> activeTemps = ConcurrentHashMap.newKeySet();
     private final AtomicLong fsyncCount = new AtomicLong();
@@ -123,8 +127,8 @@ public final class FileSystemBlobStore implements BlobStore {
     public FileSystemBlobStore(Path root, Durability durability, WriteMode mode) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
-        this.durability = java.util.Objects.requireNonNull(durability, "durability");
-        this.requestedMode = java.util.Objects.requireNonNull(mode, "mode");
+        this.durability = Objects.requireNonNull(durability, "durability");
+        this.requestedMode = Objects.requireNonNull(mode, "mode");
         if (mode == WriteMode.BUFFERED) {
             directAlignment = -1;
         }
@@ -179,7 +183,7 @@ public final class FileSystemBlobStore implements BlobStore {
             int align = directAlignment == 0 ? probeDirect() : directAlignment;
             FileChannel channel = align > 0
                     ? FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                            ExtendedOpenOption.DIRECT)
                     : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             activeTemps.add(temp);
             return new FileWriter(temp, channel, align > 0 ? stage(align) : null, align);
@@ -321,7 +325,7 @@ public final class FileSystemBlobStore implements BlobStore {
                 throw new IOException("block size " + block + " is not a power of two up to " + STAGE_BYTES);
             }
             try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+                    ExtendedOpenOption.DIRECT)) {
                 ByteBuffer one = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block);
                 while (one.hasRemaining()) {
                     ch.write(one);
