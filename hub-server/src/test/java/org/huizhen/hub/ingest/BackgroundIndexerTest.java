@@ -144,4 +144,39 @@ class BackgroundIndexerTest {
             assertThat(journal.pending()).isZero();
         }
     }
+
+    @Test
+    void aSteadyStreamOfRecordsIsGatheredIntoBatchesWhileALoneRecordIsWrittenAtOnce() throws Exception {
+        try (JdbcMetadataIndex index = JdbcMetadataIndex.open(IndexDatabase.h2(dir.resolve("index")), Durability.FSYNC);
+             IngestJournal journal = IngestJournal.open(dir, true)) {
+            journal.recover();
+            CountDownLatch open = new CountDownLatch(0);
+            BackgroundIndexer indexer = new BackgroundIndexer(observed(index, open, new AtomicBoolean()), journal, 1);
+            // A lone record on an idle lane: its own transaction, and readers see it.
+            List<InstanceRecord> all = records(241);
+            journal.append(all.get(0));
+            indexer.submit(all.get(0));
+            assertThat(indexer.awaitIdle(Duration.ofSeconds(30))).isTrue();
+            assertThat(transactions).containsExactly(1);
+            transactions.clear();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BackgroundIndexer.BUSY_WINDOW_NANOS) * 3); // the lane is idle again
+            // 240 records about 0.3 ms apart, as a STOW-RS of CT instances delivers them: one per
+            // transaction would be 240 transactions; a busy lane gathers what arrives while it lingers.
+            for (InstanceRecord r : all.subList(1, all.size())) {
+                journal.append(r);
+                indexer.submit(r);
+                long until = System.nanoTime() + 300_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+            assertThat(indexer.awaitIdle(Duration.ofSeconds(60))).isTrue();
+            indexer.close();
+            assertThat(index.instanceCount()).isEqualTo(241);
+            assertThat(transactions.stream().mapToInt(Integer::intValue).sum()).isEqualTo(240);
+            assertThat(transactions).as("transactions for 240 streamed records").hasSizeLessThan(60)
+                    .allMatch(n -> n <= BackgroundIndexer.MAX_BATCH);
+            assertThat(journal.pending()).isZero();
+        }
+    }
 }
