@@ -152,7 +152,7 @@ public final class JdbcMetadataIndex implements MetadataIndex {
                     .locations("classpath:db/migration")
                     // V2: PostgreSQL needs the C collation for prefix LIKE on an index; H2 has no such clause.
                     .placeholders(java.util.Map.of("collate_c", h2 ? "" : "COLLATE \"C\""))
-                    .javaMigrations(new V3PatientNameKeys())
+                    .javaMigrations(new V3PatientNameKeys(), new V5IdentityCache())
                     .load()
                     .migrate();
         } catch (FlywayException e) {

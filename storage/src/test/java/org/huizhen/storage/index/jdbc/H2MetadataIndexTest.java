@@ -99,4 +99,20 @@ class H2MetadataIndexTest extends MetadataIndexContract {
             assertThat(rs.getString(1)).isEqualTo("0");
         }
     }
+
+    @Test
+    void identityColumnsAllocateManyValuesAtOnce() throws Exception {
+        // V5IdentityCache: otherwise H2 writes a chunk of its own every 32 ids of each table.
+        try (Connection c = DriverManager.getConnection(IndexDatabase.h2Url(dir), "sa", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_NAME, IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS"
+                     + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND IS_IDENTITY = 'YES'")) {
+            java.util.Map<String, Long> caches = new java.util.TreeMap<>();
+            while (rs.next()) {
+                caches.put(rs.getString(1), rs.getLong(2));
+            }
+            assertThat(caches).containsKeys("INSTANCE", "INSTANCE_HISTORY", "SERIES", "STUDY", "PATIENT");
+            assertThat(caches.values()).containsOnly((long) V5IdentityCache.CACHE);
+        }
+    }
 }
