@@ -705,8 +705,17 @@ public final class IngestBenchmark {
         }
     }
 
+    /**
+     * GET over HTTP/1.1, as every other request of the benchmarks. java.net.http's default would
+     * offer an h2c upgrade (RFC 7540 3.2), which the hub (Vert.x) accepts: its first HTTP/2
+     * connection loads Vert.x's and Netty's HTTP/2 classes, and the JIT then discards the compiled
+     * HTTP/1.1 request path that assumed a single HttpServerRequest implementation (a wave of
+     * "made not entrant" in -XX:+PrintCompilation). DicomWebBenchmark counts stored instances with
+     * this just before the timed STOW-RS, which then paid for the recompilation.
+     */
     static String httpGet(int port, String path) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
