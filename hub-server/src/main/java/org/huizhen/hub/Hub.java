@@ -167,7 +167,7 @@ public final class Hub implements AutoCloseable {
         toClose.add(0, ecg);
         ingest.onStored(ecg::instanceStored);
 
-        vertx = Vertx.vertx();
+        vertx = org.huizhen.hub.web.LargeReadTransport.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
 
         AeRegistry registry = new AeRegistry(config.institutions(), config.dicom().acceptAnyAe());
@@ -252,9 +252,10 @@ public final class Hub implements AutoCloseable {
 
         @Override
         public void start(io.vertx.core.Promise<Void> started) {
-            // Request bodies arrive in pieces of up to 64 KiB instead of Vert.x's 8 KiB default: a
-            // STOW-RS instance of 0.5 MB is then ~8 writes to its blob instead of ~64.
-            vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setMaxChunkSize(64 * 1024))
+            // Request bodies arrive in pieces as large as the transport's reads (256 KiB) instead of
+            // Vert.x's 8 KiB default: a STOW-RS instance of 0.5 MB is then ~3 writes to its blob, not ~64.
+            vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                            .setMaxChunkSize(org.huizhen.hub.web.LargeReadTransport.READ_MAX))
                     .requestHandler(router)
                     .listen(port, bind)
                     .onSuccess(s -> {
