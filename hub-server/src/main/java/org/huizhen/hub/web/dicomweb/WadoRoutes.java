@@ -266,6 +266,8 @@ public final class WadoRoutes {
         private final ConnectionBase conn;
         private final boolean knownLength;
         private int next;
+        /** Parts before this have been handed to the read-ahead (or need none). */
+        private int readAhead;
         private int inFlight;
         private boolean preparing;
         private boolean done;
@@ -291,6 +293,7 @@ public final class WadoRoutes {
         }
 
         private void pump() {
+            readAhead();
             while (!done && !preparing && inFlight < FILE_WINDOW && next < plan.size()) {
                 Planned p = plan.get(next++);
                 preparing = true;
@@ -306,6 +309,26 @@ public final class WadoRoutes {
             if (!done && !preparing && inFlight == 0 && next == plan.size()) {
                 done = true;
                 w.end();
+            }
+        }
+
+        /**
+         * Keeps the files of the next {@link PageCacheReadAhead#FILES_AHEAD} parts after those
+         * being sent on their way into the page cache (parts sent as stored only; a conversion
+         * reads its source in its own blocking task).
+         */
+        private void readAhead() {
+            Optional<PageCacheReadAhead> ra = PageCacheReadAhead.shared();
+            int until = Math.min(plan.size(), next + FILE_WINDOW + PageCacheReadAhead.FILES_AHEAD);
+            if (done || ra.isEmpty()) {
+                readAhead = until;
+                return;
+            }
+            for (; readAhead < until; readAhead++) {
+                Planned p = plan.get(readAhead);
+                if (p.convertTo() == null) {
+                    ctx.blobs().localPath(p.instance().blobId()).ifPresent(ra.get()::submit);
+                }
             }
         }
 

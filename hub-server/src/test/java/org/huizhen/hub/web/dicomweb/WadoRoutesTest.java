@@ -248,6 +248,22 @@ class WadoRoutesTest {
     }
 
     @Test
+    void aStudyAnswerOnTheZeroCopyPathReadsItsFilesAheadIntoThePageCache() throws Exception {
+        PageCacheReadAhead ra = PageCacheReadAhead.shared().orElseThrow(); // Linux: /dev/null is writable
+        String study = studiesBySize().get(0); // the one with the most instances
+        int instances = parts(get("/dicomweb/studies/" + study, leadToken, null)).size();
+        long before = ra.filesRead();
+        List<Part> parts = parts(get("/dicomweb/studies/" + study, leadToken, null));
+        assertThat(parts).hasSize(instances);
+        // asynchronous: every file of the answer is queued before or while it is sent
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (ra.filesRead() - before < instances && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(ra.filesRead() - before).isGreaterThanOrEqualTo(instances);
+    }
+
+    @Test
     void studyAnswerSentAsStoredCarriesItsExactContentLength() throws Exception {
         // Every instance goes as stored, so the sizes are known before the first byte: the answer
         // is not chunked and its Content-Length is the body's length, delimiters included.
