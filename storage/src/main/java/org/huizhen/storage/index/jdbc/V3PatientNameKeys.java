@@ -6,9 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 import org.huizhen.storage.index.PatientName;
 
 /**
@@ -19,28 +17,12 @@ import org.huizhen.storage.index.PatientName;
  *
  * <p>Runs once, inside Flyway's migration transaction; reads patients by key in pages.
  */
-final class V3PatientNameKeys implements JavaMigration {
+final class V3PatientNameKeys extends FixedJavaMigration {
 
     private static final int PAGE = 1000;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("3");
-    }
-
-    @Override
-    public String getDescription() {
-        return "patient name keys of existing patients";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return 3; // fixed: the migration's logic must never change once released
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    V3PatientNameKeys() {
+        super(3, "patient name keys of existing patients");
     }
 
     @Override

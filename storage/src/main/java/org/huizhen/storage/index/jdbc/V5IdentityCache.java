@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration V5, H2 only: identity columns hand out {@link #CACHE} values per allocation instead of
@@ -24,29 +22,13 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * insertion order across connections, and PostgreSQL does not write a page per sequence step.
  * Registered explicitly with Flyway by {@link JdbcMetadataIndex}.
  */
-final class V5IdentityCache implements JavaMigration {
+final class V5IdentityCache extends FixedJavaMigration {
 
     /** Identity values allocated at once. */
     static final int CACHE = 1024;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("5");
-    }
-
-    @Override
-    public String getDescription() {
-        return "H2 identity columns cache " + CACHE + " values";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return 5; // fixed: the migration's logic must never change once released
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    V5IdentityCache() {
+        super(5, "H2 identity columns cache " + CACHE + " values");
     }
 
     @Override
