@@ -10,6 +10,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.huizhen.storage.BlobId;
+import org.huizhen.storage.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +71,12 @@ final class PageCacheReadAhead {
         }
     }
 
-    /** Queues {@code file} to be read into the page cache; returns at once. */
-    void submit(Path file) {
-        pool.execute(() -> read(file));
+    /**
+     * Queues the blob's file to be read into the page cache; returns at once. The file is looked
+     * up (a stat) on the read-ahead thread, not on the caller's event loop.
+     */
+    void submit(BlobStore blobs, BlobId id) {
+        pool.execute(() -> blobs.localPath(id).ifPresent(this::read));
     }
 
     /** Files read so far (a metric, and what tests look at). */

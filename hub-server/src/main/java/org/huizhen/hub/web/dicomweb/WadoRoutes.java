@@ -327,7 +327,7 @@ public final class WadoRoutes {
             for (; readAhead < until; readAhead++) {
                 Planned p = plan.get(readAhead);
                 if (p.convertTo() == null) {
-                    ctx.blobs().localPath(p.instance().blobId()).ifPresent(ra.get()::submit);
+                    ra.get().submit(ctx.blobs(), p.instance().blobId());
                 }
             }
         }
