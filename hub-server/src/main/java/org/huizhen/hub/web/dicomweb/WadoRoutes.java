@@ -183,9 +183,20 @@ public final class WadoRoutes {
         return p.convertTo() != null ? p.convertTo().uid() : p.instance().transferSyntaxUid();
     }
 
+    /**
+     * A part's head: Content-Type with the syntax sent (PS3.18 8.7.3.5), Content-Location of the
+     * instance and, when it goes as stored, its Content-Length (RFC 2046 leaves part fields open;
+     * RFC 9110 8.6 gives the meaning): a client can then preallocate, or step over a part without
+     * scanning its bytes for the boundary. The size is the index's, which the send checks against
+     * the file. A part converted to another syntax has no length until converted, so none is sent.
+     */
     private PartHeaders partHeaders(Planned p) {
-        return PartHeaders.of("Content-Type", "application/dicom; transfer-syntax=" + sentSyntax(p),
-                "Content-Location", ctx.basePath() + "/" + WadoTarget.instancePath(p.instance()));
+        String type = "application/dicom; transfer-syntax=" + sentSyntax(p);
+        String location = ctx.basePath() + "/" + WadoTarget.instancePath(p.instance());
+        return p.convertTo() == null
+                ? PartHeaders.of("Content-Type", type, "Content-Location", location,
+                        "Content-Length", Long.toString(p.instance().sizeBytes()))
+                : PartHeaders.of("Content-Type", type, "Content-Location", location);
     }
 
     /** The streaming path (HTTP/2, TLS): each blob read in {@link #READ_CHUNK} pieces and piped with backpressure. */
@@ -198,7 +209,13 @@ public final class WadoRoutes {
         PartHeaders headers = partHeaders(p);
         withPart10File(c, p).onFailure(e -> failPart(c, e)).onSuccess(file -> c.vertx().fileSystem()
                 .open(file.path().toString(), new OpenOptions().setRead(true))
-                .compose(f -> w.writePart(headers, f.setReadBufferSize(READ_CHUNK)).eventually(() -> f.close().otherwiseEmpty()))
+                .compose(f -> f.size().compose(n -> p.convertTo() == null && n != p.instance().sizeBytes()
+                                // the part's Content-Length is the index's size: never send other bytes under it
+                                ? Future.<Void>failedFuture(new IOException("HZ-5411 blob of "
+                                        + p.instance().sopInstanceUid() + " has " + n + " bytes, the index says "
+                                        + p.instance().sizeBytes()))
+                                : w.writePart(headers, f.setReadBufferSize(READ_CHUNK)))
+                        .eventually(() -> f.close().otherwiseEmpty()))
                 .onComplete(r -> {
                     file.release();
                     if (r.failed()) {

@@ -219,6 +219,9 @@ class WadoRoutesTest {
             byte[] blob = Files.readAllBytes(hub.blobs().localPath(i.blobId()).orElseThrow());
             assertThat(parts.get(0).body()).as(e.getKey()).isEqualTo(blob);
             assertThat(parts.get(0).headers().contentLocation()).contains(path(i));
+            // Sent as stored: the part says its length, and it is the body's
+            assertThat(parts.get(0).headers().get("Content-Length")).as(e.getKey())
+                    .contains(Integer.toString(blob.length));
             // The data set bytes are those of (one of) the source files of this SOP instance as sent.
             InteropFiles.Part10 got = InteropFiles.read(hub.blobs(), i.blobId());
             assertThat(e.getValue()).extracting(InteropFiles.Part10::transmittedDigest).as(e.getKey())
@@ -343,7 +346,10 @@ class WadoRoutesTest {
         assertThat(r.statusCode()).isEqualTo(200);
         // The converted size is known only once converted: the answer is chunked.
         assertThat(r.getHeader("Transfer-Encoding")).isEqualTo("chunked");
-        Part10File got = parse(parts(r).get(0).body());
+        Part converted = parts(r).get(0);
+        // ... and so is the part's: it has no Content-Length
+        assertThat(converted.headers().get("Content-Length")).isEmpty();
+        Part10File got = parse(converted.body());
         assertThat(got.transferSyntax().uid()).isEqualTo(WadoRoutes.IMPLICIT_LE);
         Part10File expected = DicomReader.readFile(hub.blobs().localPath(i.blobId()).orElseThrow(), ReadOptions.DEFAULT);
         // Same values as stored, other encoding: the JSON model of both data sets is identical.
