@@ -319,6 +319,30 @@ class WadoRoutesTest {
         }
     }
 
+    @Test
+    void aBlobOfAnotherSizeThanIndexedIsNeverSentUnderTheIndexedContentLength() throws Exception {
+        // The blob file of an indexed instance is cut short (a disk problem): a part's
+        // Content-Length is the index's size, so neither path may send the file under it; before
+        // any byte went out the client gets a 500 problem instead.
+        StoredInstance i = stored(source("CT_small.dcm").sopInstanceUid());
+        Path blob = hub.blobs().localPath(i.blobId()).orElseThrow();
+        byte[] original = Files.readAllBytes(blob);
+        Path aside = blob.resolveSibling(blob.getFileName() + ".aside");
+        Files.move(blob, aside);
+        try {
+            Files.write(blob, java.util.Arrays.copyOf(original, original.length - 100));
+            for (HttpServer target : List.of(server, streamingServer)) {
+                HttpResponse<Buffer> r = get(target, path(i), leadToken, null);
+                assertThat(r.statusCode()).as("port %d", target.actualPort()).isEqualTo(500);
+                assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+                assertThat(r.bodyAsString()).doesNotContain("Content-Length: " + original.length);
+            }
+        } finally {
+            Files.delete(blob);
+            Files.move(aside, blob);
+        }
+    }
+
     /** Study UIDs of the stored instances, the study with the most instances first. */
     List<String> studiesBySize() throws Exception {
         Map<String, Integer> count = new LinkedHashMap<>();
