@@ -490,8 +490,8 @@ public final class DicomWebBenchmark {
     /**
      * Untimed: the warm-up data set (other UIDs) through STOW-RS, with one metadata request of each
      * study of its first half and rounds of WADO-RS of those ({@link #wadoWarmUp}), so that a JVM
-     * target is measured warm, as it runs in production. The timed studies stay untouched, so the first metadata request is still cold
-     * for its study.
+     * target is measured warm, as it runs in production. The timed studies stay untouched, so the
+     * first metadata request is still cold for its study.
      */
     private void warmUp(Target t, Dataset w) throws IOException, InterruptedException, BenchFailure {
         long t0 = System.nanoTime();
@@ -1240,11 +1240,24 @@ public final class DicomWebBenchmark {
         private static final int MAX_HEAD = 16 * 1024;
         private final byte[] delimiter;
         private final byte[] crlfDelimiter;
-        /** The literal being matched, where in it, or null when not matching one. */
+        /** Where the walk is. */
+        private enum State {
+            /** matching {@link #expect}: the first delimiter, or CRLF + delimiter after a body */
+            DELIMITER,
+            /** after a delimiter: "--" (the close) or CRLF, maybe after transport padding */
+            AFTER_DELIMITER,
+            /** a part head, to its empty line */
+            HEAD,
+            /** a body of known length, stepped over */
+            BODY,
+            /** after the close delimiter: the epilogue, ignored */
+            CLOSED
+        }
+
+        /** The delimiter literal being matched in {@link State#DELIMITER}, and how much of it has matched. */
         private byte[] expect;
         private int expectAt;
-        /** 0: the literal; 1: after a delimiter ("--" or CRLF, maybe after padding); 2: a part head; 3: a body of known length; 4: after the close */
-        private int state;
+        private State state = State.DELIMITER;
         private int afterDashes;
         private final java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
         /** The head's last four bytes, the latest lowest. */
@@ -1271,11 +1284,11 @@ public final class DicomWebBenchmark {
                     return;
                 }
                 switch (state) {
-                    case 0 -> {
+                    case DELIMITER -> {
                         if (b.get(i) == expect[expectAt]) {
                             i++;
                             if (++expectAt == expect.length) {
-                                state = 1;
+                                state = State.AFTER_DELIMITER;
                                 afterDashes = 0;
                             }
                         } else if (parts == 0) {
@@ -1287,19 +1300,19 @@ public final class DicomWebBenchmark {
                                     + "Content-Length bytes (part " + parts + ")");
                         }
                     }
-                    case 1 -> {
+                    case AFTER_DELIMITER -> {
                         byte x = b.get(i++);
                         if (x == '-' && ++afterDashes == 2) {
-                            state = 4; // the close delimiter; an epilogue may follow
+                            state = State.CLOSED;
                         } else if (x == '\n' && afterDashes == 0) {
-                            state = 2;
+                            state = State.HEAD;
                             head.reset();
                             last4 = 0;
                         } else if (x != '\r' && x != ' ' && x != '\t' && x != '-') {
                             throw new IOException("multipart body: unexpected byte after a delimiter (part " + parts + ")");
                         }
                     }
-                    case 2 -> {
+                    case HEAD -> {
                         byte x = b.get(i++);
                         head.write(x);
                         last4 = last4 << 8 | (x & 0xFF);
@@ -1312,23 +1325,23 @@ public final class DicomWebBenchmark {
                             if (length >= 0) {
                                 byLength++;
                                 skip = length;
-                                state = 3;
+                                state = State.BODY;
                             } else {
                                 scan = new PartCounter(delimiter);
                             }
                         }
                     }
-                    case 3 -> {
+                    case BODY -> {
                         int n = (int) Math.min(skip, end - i);
                         i += n;
                         skip -= n;
                         if (skip == 0) {
-                            state = 0;
+                            state = State.DELIMITER;
                             expect = crlfDelimiter;
                             expectAt = 0;
                         }
                     }
-                    default -> i = end; // epilogue, ignored
+                    case CLOSED -> i = end;
                 }
             }
         }
@@ -1354,7 +1367,7 @@ public final class DicomWebBenchmark {
                 // delimiters after the part being scanned: one per later part, plus the close
                 return parts + scan.matches() - 1;
             }
-            return state == 4 ? parts : -1;
+            return state == State.CLOSED ? parts : -1;
         }
 
         /** The parts stepped over by their Content-Length. */

@@ -199,6 +199,12 @@ public final class WadoRoutes {
                 : PartHeaders.of("Content-Type", type, "Content-Location", location);
     }
 
+    /** HZ-5411: the blob file of a part sent as stored has {@code length} bytes, not the index's size. */
+    private static IOException sizeMismatch(Planned p, long length) {
+        return new IOException("HZ-5411 blob of " + p.instance().sopInstanceUid() + " has " + length
+                + " bytes, the index says " + p.instance().sizeBytes());
+    }
+
     /** The streaming path (HTTP/2, TLS): each blob read in {@link #READ_CHUNK} pieces and piped with backpressure. */
     private void sendParts(RoutingContext c, MultipartWriter w, List<Planned> plan, int next) {
         if (next == plan.size()) {
@@ -209,11 +215,9 @@ public final class WadoRoutes {
         PartHeaders headers = partHeaders(p);
         withPart10File(c, p).onFailure(e -> failPart(c, e)).onSuccess(file -> c.vertx().fileSystem()
                 .open(file.path().toString(), new OpenOptions().setRead(true))
+                // the part's Content-Length is the index's size: never send other bytes under it
                 .compose(f -> f.size().compose(n -> p.convertTo() == null && n != p.instance().sizeBytes()
-                                // the part's Content-Length is the index's size: never send other bytes under it
-                                ? Future.<Void>failedFuture(new IOException("HZ-5411 blob of "
-                                        + p.instance().sopInstanceUid() + " has " + n + " bytes, the index says "
-                                        + p.instance().sizeBytes()))
+                                ? Future.<Void>failedFuture(sizeMismatch(p, n))
                                 : w.writePart(headers, f.setReadBufferSize(READ_CHUNK)))
                         .eventually(() -> f.close().otherwiseEmpty()))
                 .onComplete(r -> {
@@ -360,8 +364,7 @@ public final class WadoRoutes {
                 raf = new RandomAccessFile(file.path().toFile(), "r");
                 long length = raf.length();
                 if (knownLength && length != p.instance().sizeBytes()) {
-                    throw new IOException("HZ-5411 blob of " + p.instance().sopInstanceUid() + " has " + length
-                            + " bytes, the index says " + p.instance().sizeBytes());
+                    throw sizeMismatch(p, length);
                 }
                 w.writePartHead(partHeaders(p));
                 sent = conn.sendFile(raf, 0, length); // closes raf once sent or failed
