@@ -131,11 +131,16 @@ public final class Hub implements AutoCloseable {
         Files.createDirectories(dataDir);
         lockDataDir();
         Durability durability = config.storage().fsync() ? Durability.FSYNC : Durability.NONE;
+        long cacheBytes = config.storage().directBlobWrites()
+                ? config.storage().blobCacheBytes(MemoryLimits.physicalMemory(), MemoryLimits.maxDirectMemory()) : 0;
         FileSystemBlobStore fsBlobs = new FileSystemBlobStore(dataDir.resolve("blobs"), durability,
                 config.storage().directBlobWrites() ? FileSystemBlobStore.WriteMode.DIRECT
-                        : FileSystemBlobStore.WriteMode.BUFFERED);
+                        : FileSystemBlobStore.WriteMode.BUFFERED, cacheBytes);
         blobs = fsBlobs;
-        LOG.info("blob store {}: {} writes", fsBlobs.root(), fsBlobs.writeMode().name().toLowerCase(java.util.Locale.ROOT));
+        String mode = fsBlobs.writeMode().name().toLowerCase(java.util.Locale.ROOT);
+        LOG.info("blob store {}: {} writes{}", fsBlobs.root(), mode, fsBlobs.cacheCapacity() > 0
+                ? ", recently stored blobs held in up to " + (fsBlobs.cacheCapacity() >> 20)
+                        + " MiB of memory (storage.blob-cache: " + config.storage().blobCache() + ")" : "");
         toClose.add(0, blobs);
         RecoveryReport recovered = blobs.recover();
         if (recovered.tempFilesDeleted() > 0) {

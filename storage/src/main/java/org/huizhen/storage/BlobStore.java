@@ -38,6 +38,20 @@ public interface BlobStore extends AutoCloseable {
     /** The file holding the blob for stores that are file-backed (zero-copy sends); empty otherwise or if absent. */
     Optional<Path> localPath(BlobId id);
 
+    /**
+     * The blob's bytes when this store holds them in memory of its own (a recently stored blob
+     * kept by a store with a cache), pinned for the caller, who must {@link HeldBlob#release()}
+     * them; empty when they are not held (read the file or {@link #open} instead). Never does I/O.
+     */
+    default java.util.Optional<HeldBlob> held(BlobId id) {
+        return java.util.Optional.empty();
+    }
+
+    /** Whether {@link #held} would find the blob now (a hint: it may be evicted before that call). */
+    default boolean isHeld(BlobId id) {
+        return false;
+    }
+
     /** Start-up: deletes temp data of interrupted writes (not of writes still open in this process). */
     RecoveryReport recover() throws StorageException;
 

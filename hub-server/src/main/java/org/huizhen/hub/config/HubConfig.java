@@ -53,9 +53,40 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
      * {@code direct} (O_DIRECT for whole blocks, falling back to the page cache where the file
      * system refuses it); see the defaults file for when to choose which.
      */
-    public record Storage(boolean fsync, @JsonProperty("blob-write") String blobWrite, Index index) {
+    public record Storage(boolean fsync, @JsonProperty("blob-write") String blobWrite,
+                          @JsonProperty("blob-cache") String blobCache, Index index) {
         public boolean directBlobWrites() {
             return "direct".equals(blobWrite);
+        }
+
+        /**
+         * {@code blob-cache}: bytes of recently stored blobs kept in memory with direct writes.
+         * {@code auto}: an eighth of the machine's memory, at most 4 GiB and at most half of the
+         * JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}, by default the heap's
+         * maximum); else a size ({@code 0}, {@code 512m}, {@code 2g}, bytes).
+         */
+        public long blobCacheBytes(long physicalMemory, long maxDirectMemory) {
+            long n = parseSize(blobCache);
+            return n >= 0 ? n : Math.min(Math.min(physicalMemory / 8, 4L << 30), maxDirectMemory / 2);
+        }
+
+        /** A size as in the file: -1 for {@code auto}; IllegalArgumentException if malformed. */
+        static long parseSize(String v) {
+            String t = v == null ? "auto" : v.strip().toLowerCase(java.util.Locale.ROOT);
+            if (t.equals("auto")) {
+                return -1;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})([kmg]?)").matcher(t);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be 'auto' or a size such as 0, 512m or 2g, got '" + v + "'");
+            }
+            int shift = switch (m.group(2)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(m.group(1)) << shift;
         }
     }
 
@@ -204,6 +235,11 @@ public record HubConfig(Hub hub, Dicom dicom, Http http, Storage storage, List<I
         }
         require("direct".equals(storage.blobWrite()) || "buffered".equals(storage.blobWrite()), "storage.blob-write",
                 "must be 'direct' or 'buffered', got '" + storage.blobWrite() + "'");
+        try {
+            Storage.parseSize(storage.blobCache());
+        } catch (IllegalArgumentException e) {
+            require(false, "storage.blob-cache", e.getMessage());
+        }
         require("h2".equals(storage.index().kind()) || "postgres".equals(storage.index().kind()), "storage.index.kind",
                 "must be 'h2' or 'postgres', got '" + storage.index().kind() + "'");
         if (storage.index().isPostgres()) {

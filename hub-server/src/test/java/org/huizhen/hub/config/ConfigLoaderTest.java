@@ -52,6 +52,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theBlobCacheIsAutoSizedUnlessASizeIsGiven() throws IOException {
+        HubConfig.Storage auto = ConfigLoader.load(Optional.empty(), Map.of()).build().storage();
+        assertThat(auto.blobCache()).isEqualTo("auto");
+        // an eighth of the memory, at most 4 GiB, at most half the direct memory limit
+        assertThat(auto.blobCacheBytes(16L << 30, 8L << 30)).isEqualTo(2L << 30);
+        assertThat(auto.blobCacheBytes(64L << 30, 16L << 30)).isEqualTo(4L << 30);
+        assertThat(auto.blobCacheBytes(16L << 30, 1L << 30)).isEqualTo(512L << 20);
+        for (String[] c : new String[][] {{"0", "0"}, {"512m", Long.toString(512L << 20)}, {"2g", Long.toString(2L << 30)},
+                {"65536", "65536"}, {"64k", "65536"}, {" 1G ", Long.toString(1L << 30)}}) {
+            HubConfig.Storage s = ConfigLoader.load(Optional.empty(), Map.of("HUIZHEN_STORAGE_BLOB_CACHE", c[0])).build()
+                    .storage();
+            assertThat(s.blobCacheBytes(16L << 30, 8L << 30)).as(c[0]).isEqualTo(Long.parseLong(c[1]));
+        }
+    }
+
+    @Test
     void environmentNamesFollowTheKey() {
         assertThat(ConfigLoader.envName("dicom.ae-title")).isEqualTo("HUIZHEN_DICOM_AE_TITLE");
         assertThat(ConfigLoader.envName("storage.index.kind")).isEqualTo("HUIZHEN_STORAGE_INDEX_KIND");
@@ -65,6 +81,8 @@ class ConfigLoaderTest {
         "AE title too long|dicom:\\n  ae-title: ABCDEFGHIJKLMNOPQ|dicom.ae-title",
         "unknown index kind|storage:\\n  index:\\n    kind: oracle|storage.index.kind",
         "unknown blob write mode|storage:\\n  blob-write: mmap|storage.blob-write",
+        "blob cache not a size|storage:\\n  blob-cache: lots|storage.blob-cache",
+        "blob cache negative|storage:\\n  blob-cache: -1g|storage.blob-cache",
         "postgres without url|storage:\\n  index:\\n    kind: postgres|storage.index.url",
         "tls without certificate|dicom:\\n  tls:\\n    enabled: true|dicom.tls.certificate",
         "institution bad role|institutions:\\n  - id: a\\n    role: king|institutions[0].role",

@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +30,7 @@ import org.huizhen.storage.BlobId;
 import org.huizhen.storage.BlobStore;
 import org.huizhen.storage.BlobWriter;
 import org.huizhen.storage.Durability;
+import org.huizhen.storage.HeldBlob;
 import org.huizhen.storage.NoSuchBlobException;
 import org.huizhen.storage.RecoveryReport;
 import org.huizhen.storage.StorageException;
@@ -70,12 +73,13 @@ public final class FileSystemBlobStore implements BlobStore {
     private static final String TEMP_DIR = "tmp";
     private static final String TEMP_SUFFIX = ".part";
     /**
-     * Staging buffer of a {@link WriteMode#DIRECT} writer, in bytes: the size of its direct
-     * writes (a whole number of blocks for any block size up to it).
+     * What a {@link WriteMode#DIRECT} writer stages before it writes, in bytes: the size of its
+     * direct writes (a whole number of blocks for any block size up to it), in slabs of
+     * {@link BlobCache#slabBytes(int)}.
      */
     static final int STAGE_BYTES = 1 << 20;
-    /** Staging buffers kept for reuse (at most this many × {@link #STAGE_BYTES} of direct memory idle). */
-    private static final int MAX_POOLED_STAGES = 32;
+    /** Staging slabs of the store's own pool kept idle for reuse, in bytes of direct memory at most. */
+    private static final int MAX_POOLED_SLAB_BYTES = 32 << 20;
 
     /** How blob data reaches the disk. */
     public enum WriteMode {
@@ -94,9 +98,11 @@ public final class FileSystemBlobStore implements BlobStore {
     private final WriteMode requestedMode;
     /** Block size O_DIRECT writes are aligned to; 0 until probed, -1 when direct writes are not used. */
     private volatile int directAlignment;
-    /** Idle staging buffers of direct writers (aligned to {@link #directAlignment}). */
-    private final ConcurrentLinkedQueue<ByteBuffer> stages = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pooledStages = new AtomicInteger();
+    /** Idle staging slabs of direct writers that are not kept (aligned to {@link #directAlignment}). */
+    private final ConcurrentLinkedQueue<BlobCache.Slab> spareSlabs = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pooledSlabBytes = new AtomicInteger();
+    /** Recently stored blobs held in memory ({@link WriteMode#DIRECT} only); null without one. */
+    private final BlobCache cache;
     /** Temp files of writers still open in this process: {@link #recover()} leaves them alone. */
     private final Set<Path> activeTemps = ConcurrentHashMap.newKeySet();
     private final AtomicLong fsyncCount = new AtomicLong();
@@ -119,12 +125,22 @@ public final class FileSystemBlobStore implements BlobStore {
         this(root, durability, WriteMode.BUFFERED);
     }
 
+    /** A store without a cache of recently stored blobs; see {@link #FileSystemBlobStore(Path, Durability, WriteMode, long)}. */
+    public FileSystemBlobStore(Path root, Durability durability, WriteMode mode) {
+        this(root, durability, mode, 0);
+    }
+
     /**
      * A store under {@code root}. No I/O happens here: directories are created by the first
      * write, so a missing or unwritable root shows up as HZ-2003 from {@link #create()}, and
      * whether the file system takes {@link WriteMode#DIRECT} writes is probed then.
+     *
+     * @param cacheBytes with {@link WriteMode#DIRECT}: memory for the bytes of recently stored
+     *                   blobs ({@link BlobCache}, served by {@link #held}), allocated as writes
+     *                   first need it; 0 (or under {@value BlobCache#CHUNK_BYTES} bytes) for none.
+     *                   Ignored when buffered: the page cache holds what was written.
      */
-    public FileSystemBlobStore(Path root, Durability durability, WriteMode mode) {
+    public FileSystemBlobStore(Path root, Durability durability, WriteMode mode, long cacheBytes) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
         this.durability = Objects.requireNonNull(durability, "durability");
@@ -132,6 +148,17 @@ public final class FileSystemBlobStore implements BlobStore {
         if (mode == WriteMode.BUFFERED) {
             directAlignment = -1;
         }
+        this.cache = mode == WriteMode.DIRECT && cacheBytes >= BlobCache.CHUNK_BYTES ? new BlobCache(cacheBytes) : null;
+    }
+
+    /** Bytes the cache of recently stored blobs may hold; 0 without one (buffered, or none configured). */
+    public long cacheCapacity() {
+        return cache == null || directAlignment == -1 ? 0 : cache.capacity();
+    }
+
+    /** The cache's counters, or empty without one. */
+    public Optional<BlobCacheStats> cacheStats() {
+        return Optional.ofNullable(cache).map(BlobCache::stats);
     }
 
     /**
@@ -186,7 +213,7 @@ public final class FileSystemBlobStore implements BlobStore {
                             ExtendedOpenOption.DIRECT)
                     : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             activeTemps.add(temp);
-            return new FileWriter(temp, channel, align > 0 ? stage(align) : null, align);
+            return new FileWriter(temp, channel, align);
         } catch (IOException e) {
             throw new StorageException("HZ-2003 cannot create temp file " + temp, e);
         }
@@ -249,11 +276,24 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public void remove(BlobId id) throws StorageException {
         checkOpen();
+        if (cache != null) {
+            cache.invalidate(id);
+        }
         try {
             Files.deleteIfExists(pathOf(id));
         } catch (IOException e) {
             throw new StorageException("HZ-2009 cannot remove blob " + id, e);
         }
+    }
+
+    @Override
+    public Optional<HeldBlob> held(BlobId id) {
+        return cache == null || closed ? Optional.empty() : cache.hold(id);
+    }
+
+    @Override
+    public boolean isHeld(BlobId id) {
+        return cache != null && !closed && cache.contains(id);
     }
 
     @Override
@@ -293,6 +333,10 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public void close() {
         closed = true;
+        if (cache != null) {
+            cache.close();
+        }
+        spareSlabs.clear();
     }
 
     private void checkOpen() throws StorageException {
@@ -347,23 +391,55 @@ public final class FileSystemBlobStore implements BlobStore {
         return align;
     }
 
-    /** A staging buffer for a direct writer: a pooled one, or a new one aligned to {@code align}. */
-    private ByteBuffer stage(int align) {
-        ByteBuffer b = stages.poll();
-        if (b != null) {
-            pooledStages.decrementAndGet();
-            return b.clear();
+    /**
+     * A staging slab of the store's own pool for a direct writer that does not keep its blob: a
+     * pooled one, or the first of a new {@link #STAGE_BYTES} allocation aligned to {@code align}
+     * (the others go to the pool).
+     */
+    private BlobCache.Slab spareSlab(int align) {
+        BlobCache.Slab s = spareSlabs.poll();
+        if (s != null) {
+            pooledSlabBytes.addAndGet(-s.buf.capacity());
+            s.buf.clear();
+            return s;
         }
-        return ByteBuffer.allocateDirect(STAGE_BYTES + align).alignedSlice(align).limit(STAGE_BYTES).slice();
+        int slab = BlobCache.slabBytes(align);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(STAGE_BYTES + align).alignedSlice(align);
+        BlobCache.Slab first = new BlobCache.Slab(chunk.slice(0, slab), false);
+        for (int at = slab; at + slab <= STAGE_BYTES; at += slab) {
+            release(new BlobCache.Slab(chunk.slice(at, slab), false));
+        }
+        return first;
     }
 
-    /** Returns a staging buffer to the pool (or lets it go when the pool is full). */
-    private void release(ByteBuffer stage) {
-        if (pooledStages.incrementAndGet() <= MAX_POOLED_STAGES) {
-            stages.add(stage);
+    /** Gives a staging slab back: to the cache's arena, or to the pool (let go when the pool is full). */
+    private void release(BlobCache.Slab s) {
+        if (s.arena) {
+            cache.give(s);
+        } else if (pooledSlabBytes.addAndGet(s.buf.capacity()) <= MAX_POOLED_SLAB_BYTES) {
+            spareSlabs.add(s);
         } else {
-            pooledStages.decrementAndGet();
+            pooledSlabBytes.addAndGet(-s.buf.capacity());
         }
+    }
+
+    private void releaseAll(List<BlobCache.Slab> slabs) {
+        for (BlobCache.Slab s : slabs) {
+            release(s);
+        }
+        slabs.clear();
+    }
+
+    /** Writes every remaining byte of {@code bufs} at the channel's position; returns the count. */
+    private static long writeAll(FileChannel to, ByteBuffer[] bufs) throws IOException {
+        long total = 0;
+        for (ByteBuffer b : bufs) {
+            total += b.remaining();
+        }
+        for (long done = 0; done < total; ) {
+            done += to.write(bufs); // writev(2)
+        }
+        return total;
     }
 
     /** Forces a directory so that entries created or renamed in it survive power loss (Linux semantics). */
@@ -420,21 +496,32 @@ public final class FileSystemBlobStore implements BlobStore {
     /**
      * One streaming write. Not thread-safe: one thread at a time (see {@link BlobWriter}).
      *
-     * <p>Buffered: every write goes to {@code channel}. Direct: bytes gather in {@code stage} and
-     * each full stage goes out with one O_DIRECT write at a block-aligned position
-     * ({@code fileBytes}); {@link #finishDirect()} (at {@link #sync()} or {@link #commit()})
-     * writes the stage's whole blocks the same way and its last partial block through a
-     * buffered channel of the same file, which from then on is {@code channel}.
+     * <p>Buffered: every write goes to {@code channel}. Direct: bytes gather in {@code slabs}
+     * (from the cache's arena while the blob is being kept for it, else from the store's pool);
+     * whenever {@link #STAGE_BYTES} of full slabs wait, they go out with one gathering O_DIRECT
+     * write at the channel's position ({@code fileBytes}, block-aligned). {@link #finishDirect()}
+     * (at {@link #sync()} or {@link #commit()}) writes the waiting slabs' whole blocks the same
+     * way and the last partial block through a buffered channel of the same file, which from then
+     * on is {@code channel}. A kept blob's slabs stay with the writer once written and become its
+     * cache entry at commit.
      */
     private final class FileWriter implements BlobWriter {
         private final Path temp;
         private FileChannel channel;
         private final MessageDigest digest = sha256();
-        /** Staging buffer while writing directly; null when buffered (or once the tail is written). */
-        private ByteBuffer stage;
         private final int align;
+        /** Staging slabs while writing directly, in order; null when buffered (or once the tail is written). */
+        private List<BlobCache.Slab> slabs;
+        /** {@code slabs[0, written)} are in the file (kept for the cache). */
+        private int written;
+        /** Slabs of {@link #STAGE_BYTES}: how many full ones wait before a direct write. */
+        private final int group;
+        /** Whether the blob's bytes are being kept for the cache. */
+        private boolean keep;
+        /** After {@link #finishDirect()}: the kept blob's slabs, every byte of it, for the cache at commit. */
+        private List<BlobCache.Slab> kept;
         private long size;
-        /** Bytes in the file (size minus what waits in the stage). */
+        /** Bytes in the file (size minus what waits in the slabs). */
         private long fileBytes;
         /** Bytes known to be on stable storage (forced); only meaningful with FSYNC. */
         private long synced;
@@ -442,11 +529,14 @@ public final class FileSystemBlobStore implements BlobStore {
         private boolean moved;
         private boolean finished;
 
-        FileWriter(Path temp, FileChannel channel, ByteBuffer stage, int align) {
+        FileWriter(Path temp, FileChannel channel, int align) {
             this.temp = temp;
             this.channel = channel;
-            this.stage = stage;
             this.align = align;
+            boolean direct = align > 0;
+            this.slabs = direct ? new ArrayList<>() : null;
+            this.group = direct ? STAGE_BYTES / BlobCache.slabBytes(align) : 0;
+            this.keep = direct && cache != null && cache.maxEntryBytes() > 0;
         }
 
         @Override
@@ -463,16 +553,16 @@ public final class FileSystemBlobStore implements BlobStore {
                 digest.update(b.duplicate());
             }
             try {
-                if (stage != null) {
+                if (slabs != null) {
                     for (ByteBuffer b : srcs) {
                         stageBytes(b);
                     }
                 } else {
-                    // writev(2); the JDK splits beyond IOV_MAX buffers itself
-                    for (long done = 0; done < total; ) {
-                        done += channel.write(srcs);
+                    if (kept != null && total > 0) {
+                        releaseAll(kept); // bytes after the tail: the kept ones are no longer the whole blob
+                        kept = null;
                     }
-                    fileBytes += total;
+                    fileBytes += writeAll(channel, srcs); // the JDK splits beyond IOV_MAX buffers itself
                 }
             } catch (IOException e) {
                 throw new StorageException("HZ-2003 cannot write temp file " + temp, e);
@@ -483,58 +573,113 @@ public final class FileSystemBlobStore implements BlobStore {
             }
         }
 
-        /** Copies {@code src} into the stage, writing each stage that fills up. */
+        /** Copies {@code src} into the slabs, writing each {@link #STAGE_BYTES} of full ones. */
         private void stageBytes(ByteBuffer src) throws IOException {
             while (src.hasRemaining()) {
-                int n = Math.min(src.remaining(), stage.remaining());
+                BlobCache.Slab cur = slabs.isEmpty() ? null : slabs.get(slabs.size() - 1);
+                if (cur == null || !cur.buf.hasRemaining()) {
+                    if (slabs.size() - written == group) {
+                        writeWaiting(0);
+                    }
+                    cur = nextSlab();
+                    slabs.add(cur);
+                }
+                int n = Math.min(src.remaining(), cur.buf.remaining());
                 int limit = src.limit();
                 src.limit(src.position() + n);
-                stage.put(src);
+                cur.buf.put(src);
                 src.limit(limit);
-                if (!stage.hasRemaining()) {
-                    stage.flip();
-                    writeStage(channel);
-                    stage.clear();
-                }
             }
         }
 
-        /** Writes the stage from its position to its limit at {@code fileBytes}. */
-        private void writeStage(FileChannel to) throws IOException {
-            while (stage.hasRemaining()) {
-                fileBytes += to.write(stage, fileBytes);
+        /** A slab to fill: the arena's while keeping (if it has one to give), else the pool's. */
+        private BlobCache.Slab nextSlab() {
+            if (keep) {
+                BlobCache.Slab s = cache.take(align);
+                if (s != null) {
+                    return s;
+                }
+                stopKeeping();
+            }
+            return spareSlab(align);
+        }
+
+        /** The blob will not be cached: the slabs already written go back. */
+        private void stopKeeping() {
+            keep = false;
+            releaseAll(slabs.subList(0, written));
+            written = 0;
+        }
+
+        /**
+         * Writes the waiting slabs ({@code slabs[written, size)}) directly, the last one only up
+         * to {@code lastLimit} bytes if that is not 0 (whole blocks); then keeps them if the blob
+         * still fits an entry, else gives them back.
+         */
+        private void writeWaiting(int lastLimit) throws IOException {
+            int n = slabs.size() - written;
+            ByteBuffer[] bufs = new ByteBuffer[n];
+            for (int i = 0; i < n; i++) {
+                ByteBuffer b = slabs.get(written + i).buf;
+                int to = i == n - 1 && lastLimit > 0 ? lastLimit : b.position();
+                bufs[i] = b.duplicate().position(0).limit(to);
+            }
+            fileBytes += writeAll(channel, bufs);
+            if (keep && (long) slabs.size() * BlobCache.slabBytes(align) <= cache.maxEntryBytes()) {
+                written = slabs.size();
+            } else {
+                keep = false;
+                releaseAll(slabs);
+                written = 0;
             }
         }
 
         /**
-         * Direct mode ends: the stage's whole blocks go out directly, its last partial block
-         * through a buffered channel of the same file, which takes over every later write and the
-         * forces; the stage goes back to the pool.
+         * Direct mode ends: the waiting slabs' whole blocks go out directly, the last partial
+         * block through a buffered channel of the same file, which takes over every later write
+         * and the forces; then the slabs are kept for the cache, or go back.
          */
         private void finishDirect() throws IOException {
-            if (stage == null) {
+            if (slabs == null) {
                 return;
             }
-            int filled = stage.position();
+            List<BlobCache.Slab> all = slabs;
+            BlobCache.Slab last = all.size() > written ? all.get(all.size() - 1) : null;
+            int filled = last == null ? 0 : last.buf.position();
             int whole = filled / align * align;
-            stage.flip().limit(whole);
-            writeStage(channel);
+            List<ByteBuffer> direct = new ArrayList<>();
+            for (int i = written; i < all.size() - 1; i++) {
+                direct.add(all.get(i).buf.duplicate().flip());
+            }
+            if (whole > 0) {
+                direct.add(last.buf.duplicate().position(0).limit(whole));
+            }
+            if (!direct.isEmpty()) {
+                fileBytes += writeAll(channel, direct.toArray(ByteBuffer[]::new));
+            }
             FileChannel buffered = FileChannel.open(temp, StandardOpenOption.WRITE);
             try {
-                stage.limit(filled);
-                writeStage(buffered);
                 buffered.position(fileBytes);
+                if (filled > whole) {
+                    fileBytes += writeAll(buffered, new ByteBuffer[] {last.buf.duplicate().position(whole).limit(filled)});
+                }
             } catch (IOException e) {
                 closeQuietly(buffered);
                 throw e;
             }
             closeQuietly(channel);
             channel = buffered;
-            release(stage);
-            stage = null;
+            slabs = null;
+            written = 0;
+            if (keep && size > 0 && (long) all.size() * BlobCache.slabBytes(align) <= cache.maxEntryBytes()) {
+                kept = all;
+            } else {
+                releaseAll(all);
+            }
+            keep = false;
         }
 
-        /** fdatasync of what is in the file so far (the stage's bytes are not, yet). */
+        /** fdatasync of what is in the file so far (the waiting slabs' bytes are not, yet). */
         private void forceFile() throws StorageException {
             if (durability != Durability.FSYNC || synced == fileBytes) {
                 return;
@@ -594,6 +739,7 @@ public final class FileSystemBlobStore implements BlobStore {
                 if (Files.isRegularFile(target)) {
                     // Identical content already stored (the name is its hash): keep the existing file.
                     Files.deleteIfExists(temp);
+                    keepInCache(id);
                     return id;
                 }
                 ensureDirectory(target.getParent());
@@ -609,6 +755,7 @@ public final class FileSystemBlobStore implements BlobStore {
                 }
                 moved = true;
                 forceDirectory(target.getParent());
+                keepInCache(id); // durable and visible: readers may now be served from memory
                 return id;
             } catch (IOException e) {
                 throw new StorageException("HZ-2003 cannot commit blob " + id, e);
@@ -617,9 +764,21 @@ public final class FileSystemBlobStore implements BlobStore {
                     // renamed into place: nothing is left under the temp name to delete
                     closeQuietly(channel);
                     activeTemps.remove(temp);
+                    if (kept != null) {
+                        releaseAll(kept); // the directory force failed: not acknowledged, not cached
+                        kept = null;
+                    }
                 } else {
                     abortFiles();
                 }
+            }
+        }
+
+        /** The kept slabs become the blob's cache entry. */
+        private void keepInCache(BlobId id) {
+            if (kept != null) {
+                cache.put(id, kept, size);
+                kept = null;
             }
         }
 
@@ -631,12 +790,16 @@ public final class FileSystemBlobStore implements BlobStore {
             }
         }
 
-        /** Releases the channel and stage and deletes the temp file if it is still there (abort or failed commit). */
+        /** Releases the channel and slabs and deletes the temp file if it is still there (abort or failed commit). */
         private void abortFiles() {
             closeQuietly(channel);
-            if (stage != null) {
-                release(stage);
-                stage = null;
+            if (slabs != null) {
+                releaseAll(slabs);
+                slabs = null;
+            }
+            if (kept != null) {
+                releaseAll(kept);
+                kept = null;
             }
             try {
                 Files.deleteIfExists(temp);

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -45,6 +46,7 @@ import org.huizhen.dicom.web.MultipartWriter;
 import org.huizhen.dicom.web.PartHeaders;
 import org.huizhen.hub.security.HttpAuth;
 import org.huizhen.hub.security.Principal;
+import org.huizhen.storage.HeldBlob;
 import org.huizhen.storage.StorageException;
 import org.huizhen.storage.index.StoredInstance;
 import org.slf4j.Logger;
@@ -213,6 +215,26 @@ public final class WadoRoutes {
         }
         Planned p = plan.get(next);
         PartHeaders headers = partHeaders(p);
+        Optional<HeldBlob> held = p.convertTo() == null ? ctx.blobs().held(p.instance().blobId()) : Optional.empty();
+        if (held.isPresent()) {
+            HeldBlob h = held.get();
+            if (h.size() != p.instance().sizeBytes()) {
+                h.release();
+                failPart(c, sizeMismatch(p, h.size()));
+                return;
+            }
+            // the next part waits until this one's bytes are written: the memory is pinned until then
+            w.writePartHead(headers);
+            c.response().write(bodyOf(h)).onComplete(r -> {
+                h.release();
+                if (r.failed()) {
+                    failPart(c, r.cause());
+                } else {
+                    sendParts(c, w, plan, next + 1);
+                }
+            });
+            return;
+        }
         withPart10File(c, p).onFailure(e -> failPart(c, e)).onSuccess(file -> c.vertx().fileSystem()
                 .open(file.path().toString(), new OpenOptions().setRead(true))
                 // the part's Content-Length is the index's size: never send other bytes under it
@@ -228,6 +250,14 @@ public final class WadoRoutes {
                         sendParts(c, w, plan, next + 1);
                     }
                 }));
+    }
+
+    /**
+     * A held blob's bytes as one buffer without copying them (a composite of views of the
+     * store's memory); valid until the holder releases it, so only after the write completes.
+     */
+    private static Buffer bodyOf(HeldBlob h) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(h.buffers()));
     }
 
     /**
@@ -292,6 +322,9 @@ public final class WadoRoutes {
         private int inFlight;
         private boolean preparing;
         private boolean done;
+        /** {@link #pump()} is running: a nested call (a write that completed at once) only asks it to loop again. */
+        private boolean pumping;
+        private boolean pumpAgain;
 
         FileParts(RoutingContext c, MultipartWriter w, List<Planned> plan, ConnectionBase conn) {
             this.c = c;
@@ -313,10 +346,37 @@ public final class WadoRoutes {
             pump();
         }
 
+        /**
+         * Starts the next parts while the window has room. Trampolined: a completion that
+         * arrives while it runs (a write the socket took at once) makes it loop instead of
+         * recursing, so a study of thousands of instances cannot exhaust the stack.
+         */
         private void pump() {
+            if (pumping) {
+                pumpAgain = true;
+                return;
+            }
+            pumping = true;
+            try {
+                do {
+                    pumpAgain = false;
+                    pumpOnce();
+                } while (pumpAgain);
+            } finally {
+                pumping = false;
+            }
+        }
+
+        private void pumpOnce() {
             readAhead();
             while (!done && !preparing && inFlight < FILE_WINDOW && next < plan.size()) {
                 Planned p = plan.get(next++);
+                Optional<HeldBlob> held = p.convertTo() == null ? ctx.blobs().held(p.instance().blobId())
+                        : Optional.empty();
+                if (held.isPresent()) {
+                    sendHeld(p, held.get());
+                    continue;
+                }
                 preparing = true;
                 withPart10File(c, p).onComplete(r -> {
                     preparing = false;
@@ -347,7 +407,7 @@ public final class WadoRoutes {
             }
             for (; readAhead < until; readAhead++) {
                 Planned p = plan.get(readAhead);
-                if (p.convertTo() == null) {
+                if (p.convertTo() == null && !ctx.blobs().isHeld(p.instance().blobId())) {
                     ra.get().submit(ctx.blobs(), p.instance().blobId());
                 }
             }
@@ -385,6 +445,37 @@ public final class WadoRoutes {
                 }
             });
             pump();
+        }
+
+        /**
+         * A part whose bytes the store holds in memory (stored recently, with direct writes):
+         * written from that memory, which stays pinned until the socket has taken all of it.
+         */
+        private void sendHeld(Planned p, HeldBlob h) {
+            if (knownLength && h.size() != p.instance().sizeBytes()) {
+                h.release();
+                abort(sizeMismatch(p, h.size()));
+                return;
+            }
+            Future<Void> sent;
+            try {
+                w.writePartHead(partHeaders(p));
+                sent = c.response().write(bodyOf(h));
+            } catch (RuntimeException e) {
+                h.release();
+                abort(e);
+                return;
+            }
+            inFlight++;
+            sent.onComplete(r -> {
+                inFlight--;
+                h.release();
+                if (r.succeeded()) {
+                    pump();
+                } else {
+                    abort(r.cause());
+                }
+            });
         }
 
         private void abort(Throwable cause) {
