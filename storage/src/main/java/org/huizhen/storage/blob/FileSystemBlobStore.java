@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * single CPU cost of ingest (a quarter of the hub's CPU in a STOW-RS profile, the more so on a
  * virtual machine whose fresh page-cache pages the host must first back); and the fdatasync then
  * has only metadata and the last block left to write. The price: the first read of a newly
- * stored blob comes from the disk, and from the page cache only after that (why the hub's
- * default stays {@link WriteMode#BUFFERED}: a tele-read study is opened within its reading SLA). A file system that refuses {@code O_DIRECT} (tmpfs, some FUSE
+ * stored blob comes from the disk, and from the page cache only after that, unless the store has
+ * a cache of recently stored blobs ({@link BlobCache}, {@link #held}): the writers then stage in
+ * the cache's slabs, which become the blob's entry at commit, so a study opened within its
+ * reading SLA is sent from memory the store already owns. A file system that refuses {@code O_DIRECT} (tmpfs, some FUSE
  * and network file systems) is detected by a probe write at the first {@link #create()} and
  * written {@link WriteMode#BUFFERED} instead, which {@link #writeMode()} then reports.
  *
