@@ -370,6 +370,7 @@ public final class WadoRoutes {
         private void pumpOnce() {
             readAhead();
             while (!done && !preparing && inFlight < FILE_WINDOW && next < plan.size()) {
+                readAhead(); // per part: completions that arrive at once loop here instead of calling pump()
                 Planned p = plan.get(next++);
                 Optional<HeldBlob> held = p.convertTo() == null ? ctx.blobs().held(p.instance().blobId())
                         : Optional.empty();
