@@ -581,7 +581,7 @@ public final class FileSystemBlobStore implements BlobStore {
                 BlobCache.Slab cur = slabs.isEmpty() ? null : slabs.get(slabs.size() - 1);
                 if (cur == null || !cur.buf.hasRemaining()) {
                     if (slabs.size() - written == group) {
-                        writeWaiting(0);
+                        writeWaiting();
                     }
                     cur = nextSlab();
                     slabs.add(cur);
@@ -614,17 +614,14 @@ public final class FileSystemBlobStore implements BlobStore {
         }
 
         /**
-         * Writes the waiting slabs ({@code slabs[written, size)}) directly, the last one only up
-         * to {@code lastLimit} bytes if that is not 0 (whole blocks); then keeps them if the blob
-         * still fits an entry, else gives them back.
+         * Writes the waiting slabs ({@code slabs[written, size)}, all full) directly; then keeps
+         * them if the blob still fits an entry, else gives them back.
          */
-        private void writeWaiting(int lastLimit) throws IOException {
+        private void writeWaiting() throws IOException {
             int n = slabs.size() - written;
             ByteBuffer[] bufs = new ByteBuffer[n];
             for (int i = 0; i < n; i++) {
-                ByteBuffer b = slabs.get(written + i).buf;
-                int to = i == n - 1 && lastLimit > 0 ? lastLimit : b.position();
-                bufs[i] = b.duplicate().position(0).limit(to);
+                bufs[i] = slabs.get(written + i).buf.duplicate().flip();
             }
             fileBytes += writeAll(channel, bufs);
             if (keep && (long) slabs.size() * BlobCache.slabBytes(align) <= cache.maxEntryBytes()) {

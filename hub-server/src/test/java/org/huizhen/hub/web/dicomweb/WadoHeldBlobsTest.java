@@ -172,6 +172,18 @@ class WadoHeldBlobsTest {
         }
     }
 
+    /** Stores 10 MB of other blobs: more than the 8 MiB cache holds, so every instance is evicted. */
+    private void evictEverything() throws Exception {
+        for (int n = 0; n < 20; n++) {
+            byte[] filler = new byte[500_000];
+            ThreadLocalRandom.current().nextBytes(filler);
+            try (BlobWriter w = blobs.create()) {
+                w.write(filler, 0, filler.length);
+                w.commit();
+            }
+        }
+    }
+
     private List<String> studies() {
         return instances.stream().map(StoredInstance::studyInstanceUid).distinct().toList();
     }
@@ -204,14 +216,7 @@ class WadoHeldBlobsTest {
         awaitNothingPinned();
 
         // Blobs stored since push the studies out of the cache: the files are sent instead, the same bytes.
-        for (int n = 0; n < 20; n++) {
-            byte[] filler = new byte[500_000];
-            ThreadLocalRandom.current().nextBytes(filler);
-            try (BlobWriter w = blobs.create()) {
-                w.write(filler, 0, filler.length);
-                w.commit();
-            }
-        }
+        evictEverything();
         for (StoredInstance i : instances) {
             assertThat(blobs.isHeld(i.blobId())).as("evicted: %s", i.sopInstanceUid()).isFalse();
         }
@@ -233,14 +238,7 @@ class WadoHeldBlobsTest {
         List<StoredInstance> of = hub.dicomWebContext().index().instancesOfStudy(study);
         assertThat(of).hasSizeGreaterThan(WadoRoutes.FILE_WINDOW);
         // evict everything, then store one of the study's instances again: it alone is held
-        for (int n = 0; n < 20; n++) {
-            byte[] filler = new byte[500_000];
-            ThreadLocalRandom.current().nextBytes(filler);
-            try (BlobWriter w = blobs.create()) {
-                w.write(filler, 0, filler.length);
-                w.commit();
-            }
-        }
+        evictEverything();
         StoredInstance again = of.get(of.size() / 2);
         try (BlobWriter w = blobs.create()) {
             byte[] b = file(again);
